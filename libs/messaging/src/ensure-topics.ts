@@ -1,0 +1,33 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  /** 1 for a single-broker development cluster; 3 in production. */
+  replicationFactor?: number;
+}
+
+/**
+ * Creates the topics a service produces to or consumes from, with explicit partition counts,
+ * before it starts. Topics that already exist are left alone. Returns the names it created.
+ */
+export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Promise<string[]> {
+  const admin = new Kafka({ clientId: 'ensure-topics', brokers, logLevel: logLevel.WARN }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((spec) => !existing.has(spec.topic));
+    if (missing.length === 0) return [];
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.numPartitions,
+        replicationFactor: spec.replicationFactor ?? 1,
+      })),
+    });
+    return missing.map((spec) => spec.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}

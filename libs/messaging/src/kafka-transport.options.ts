@@ -1,0 +1,43 @@
+import { type KafkaOptions, Transport } from '@nestjs/microservices';
+
+export interface KafkaTransportSettings {
+  /** Names this service in broker logs and metrics; Nest appends `-client` / `-server`. */
+  clientId: string;
+  brokers: string[];
+  /** Consumer group; only for a service that consumes. Nest appends `-server`. */
+  groupId?: string;
+}
+
+/**
+ * The one way services configure `@nestjs/microservices`' Kafka transport, for both
+ * `ClientsModule.register` (producing) and `connectMicroservice` (consuming).
+ */
+export function kafkaTransportOptions(settings: KafkaTransportSettings): KafkaOptions {
+  return {
+    transport: Transport.KAFKA,
+    options: {
+      client: {
+        clientId: settings.clientId,
+        brokers: settings.brokers,
+        retry: { initialRetryTime: 300, retries: 8 },
+      },
+      producer: {
+        // kafkajs defaults to neither: without idempotence a retried send can be written twice,
+        // and with several requests in flight a retry can overtake a later message for the same key.
+        idempotent: true,
+        maxInFlightRequests: 1,
+        // Topics are created deliberately at start-up (ensureTopics), never by a stray send.
+        allowAutoTopicCreation: false,
+      },
+      // The send must be durable before the caller moves on; see publishMessage.
+      send: { acks: -1 },
+      consumer: {
+        groupId: settings.groupId ?? `${settings.clientId}-unused-group`,
+        allowAutoTopicCreation: false,
+      },
+      // kafkajs starts a new consumer group at the log end, silently skipping every message
+      // written before the group first joined; consumers here must see all of them.
+      subscribe: { fromBeginning: true },
+    },
+  };
+}

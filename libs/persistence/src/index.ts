@@ -1,0 +1,2 @@
+export { postgresOptions, type PostgresOptions } from './postgres-options';
+export { runMigrations } from './run-migrations';

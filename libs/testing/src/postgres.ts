@@ -1,0 +1,57 @@
+import { Client } from 'pg';
+import { uniqueName } from './unique-name';
+import { waitFor } from './wait-for';
+
+export interface TestDatabase {
+  name: string;
+  /** Connection URL of the new, empty database. */
+  url: string;
+  /** Drops the database, closing any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+function serverUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      'DATABASE_URL is not set: run the tests through Jest with the workspace preset, whose ' +
+        'global setup provides it (see libs/testing/README.md).',
+    );
+  }
+  return url;
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh database on the test server, so each test file starts from an empty schema. */
+export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+  const base = serverUrl();
+  const name = uniqueName(prefix);
+  await withClient(base, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () =>
+      withClient(base, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      ).then(() => undefined),
+  };
+}
+
+export async function waitForPostgres(url: string, timeoutMs: number): Promise<void> {
+  await waitFor(() => withClient(url, (client) => client.query('SELECT 1')).then(() => true), {
+    timeoutMs,
+    intervalMs: 250,
+    description: `Postgres at ${new URL(url).host}`,
+  });
+}
