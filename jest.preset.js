@@ -14,7 +14,9 @@ const moduleNameMapper = Object.fromEntries(
   ]),
 );
 
-module.exports = {
+const fs = require('node:fs');
+
+const base = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
@@ -35,9 +37,37 @@ module.exports = {
     ],
   },
   moduleNameMapper,
-  // One Postgres and one Kafka per test run; see libs/testing/README.md.
-  globalSetup: path.join(__dirname, 'libs/testing/src/global-setup.ts'),
-  globalTeardown: path.join(__dirname, 'libs/testing/src/global-teardown.ts'),
-  // Integration tests wait on real servers; their own waits have tighter, named timeouts.
-  testTimeout: 60_000,
 };
+
+/** True when the project holds integration or end-to-end specs, which need Postgres and Kafka. */
+function hasIntegrationSpecs(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .some((entry) =>
+      entry.isDirectory()
+        ? entry.name !== 'node_modules' && hasIntegrationSpecs(path.join(dir, entry.name))
+        : /\.(int|e2e)-spec\.ts$/.test(entry.name),
+    );
+}
+
+/**
+ * A project's Jest config. Projects with integration specs get the harness's global setup: one
+ * Postgres and one Kafka per test run (see libs/testing/README.md); unit-only projects run
+ * without Docker.
+ */
+function jestProjectConfig(projectDir, displayName) {
+  const needsInfrastructure = hasIntegrationSpecs(projectDir);
+  return {
+    ...base,
+    displayName,
+    rootDir: projectDir,
+    ...(needsInfrastructure && {
+      globalSetup: path.join(__dirname, 'libs/testing/src/global-setup.ts'),
+      globalTeardown: path.join(__dirname, 'libs/testing/src/global-teardown.ts'),
+      // Integration tests wait on real servers; their own waits have tighter, named timeouts.
+      testTimeout: 60_000,
+    }),
+  };
+}
+
+module.exports = { jestProjectConfig };

@@ -1,5 +1,1 @@
-module.exports = {
-  ...require('../../jest.preset'),
-  displayName: 'messaging',
-  rootDir: __dirname,
-};
+module.exports = require('../../jest.preset').jestProjectConfig(__dirname, 'messaging');

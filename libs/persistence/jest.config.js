@@ -1,5 +1,1 @@
-module.exports = {
-  ...require('../../jest.preset'),
-  displayName: 'persistence',
-  rootDir: __dirname,
-};
+module.exports = require('../../jest.preset').jestProjectConfig(__dirname, 'persistence');

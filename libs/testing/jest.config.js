@@ -1,5 +1,1 @@
-module.exports = {
-  ...require('../../jest.preset'),
-  displayName: 'testing',
-  rootDir: __dirname,
-};
+module.exports = require('../../jest.preset').jestProjectConfig(__dirname, 'testing');
