@@ -11,4 +11,9 @@ const projects = ['apps', 'libs'].flatMap((folder) =>
     : [],
 );
 
-module.exports = { projects };
+module.exports = {
+  projects,
+  // testTimeout is a global option: in a multi-project run Jest ignores the projects' own value.
+  // Integration tests wait on real servers; their own waits have tighter, named timeouts.
+  testTimeout: 60_000,
+};
