@@ -1,4 +1,10 @@
 export { createTestDatabase, type TestDatabase } from './postgres';
 export { testKafkaBrokers, uniqueGroupId, uniqueTopic } from './kafka';
+export {
+  freePort,
+  startServiceProcess,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+} from './service-process';
 export { uniqueName } from './unique-name';
 export { waitFor, type WaitForOptions } from './wait-for';

@@ -1,0 +1,18 @@
+import { startService } from '@drone-delivery/service-defaults';
+import { AppModule } from './app.module';
+import { loadAccountsConfig } from './config/accounts.config';
+
+async function main(): Promise<void> {
+  const config = loadAccountsConfig();
+  await startService(AppModule.register(config), {
+    serviceName: 'accounts',
+    description: 'Accounts: who may schedule deliveries (internal API).',
+    port: config.PORT,
+    logLevel: config.LOG_LEVEL,
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

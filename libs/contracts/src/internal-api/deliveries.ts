@@ -1,0 +1,67 @@
+import { type GeoPoint } from '../geo';
+
+/** delivery, internal. All /internal routes need a service token addressed to `delivery`. */
+export const DELIVERY_SERVICE = 'delivery';
+
+export const DELIVERY_STAGES = [
+  'Created',
+  'Rescheduled',
+  'InTransit',
+  'Completed',
+  'Cancelled',
+] as const;
+export type DeliveryStage = (typeof DELIVERY_STAGES)[number];
+
+export const CONFIRMATION_TYPES = ['none', 'fingerprint', 'picture', 'voice'] as const;
+export type ConfirmationType = (typeof CONFIRMATION_TYPES)[number];
+
+/**
+ * `PUT /internal/v1/deliveries/{deliveryId}`: writes the delivery and its DeliveryCreated event
+ * (outbox) in one transaction. → 201 DeliveryView | 200 (the same delivery exists: a retry)
+ * | 409 (the id exists with other contents) | 400.
+ */
+export interface PutDeliveryRequest {
+  accountId: string;
+  packageId: string;
+  droneId: string;
+  pickup: GeoPoint;
+  dropoff: GeoPoint;
+  pickupTime?: string;
+  deadline?: string;
+  expedited: boolean;
+  confirmationRequired: ConfirmationType;
+  pickupEta: string;
+  dropoffEta: string;
+}
+
+/**
+ * `PATCH /internal/v1/deliveries/{deliveryId}`: reschedules; stage becomes Rescheduled and a
+ * DeliveryRescheduled event is written. → 200 DeliveryView | 404 | 409 (Completed or Cancelled) | 400.
+ */
+export type PatchDeliveryRequest = Partial<
+  Pick<PutDeliveryRequest, 'dropoff' | 'deadline' | 'pickupTime' | 'pickupEta' | 'dropoffEta'>
+>;
+
+/**
+ * `GET /internal/v1/deliveries/{deliveryId}` → 200 DeliveryView | 404.
+ * `DELETE /internal/v1/deliveries/{deliveryId}` cancels: → 200 DeliveryView (stage Cancelled,
+ * also when it already was) | 404 | 409 (Completed).
+ */
+export interface DeliveryView extends PutDeliveryRequest {
+  deliveryId: string;
+  stage: DeliveryStage;
+  lastKnownLocation: GeoPoint | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Public `GET /api/v1/deliveries/{deliveryId}` (served by delivery) → 200 | 404 | 400. */
+export interface DeliveryStatusView {
+  deliveryId: string;
+  stage: DeliveryStage;
+  droneId: string;
+  lastKnownLocation: GeoPoint | null;
+  pickupEta: string;
+  dropoffEta: string;
+  updatedAt: string;
+}

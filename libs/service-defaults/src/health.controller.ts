@@ -1,0 +1,45 @@
+import {
+  Controller,
+  Get,
+  Injectable,
+  type BeforeApplicationShutdown,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+
+/** Flipped when shutdown begins, so load balancers stop sending traffic while work drains. */
+@Injectable()
+export class ShutdownState implements BeforeApplicationShutdown {
+  draining = false;
+
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+}
+
+/**
+ * `/health/live`: the process is up (restart it if not). `/health/ready`: it can take traffic
+ * now: its database answers and it is not shutting down.
+ */
+@ApiExcludeController()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly shutdown: ShutdownState,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    if (this.shutdown.draining) throw new ServiceUnavailableException('shutting down');
+    return this.health.check([() => this.database.pingCheck('database', { timeout: 1_500 })]);
+  }
+}

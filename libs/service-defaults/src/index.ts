@@ -1,0 +1,16 @@
+export {
+  applyServiceDefaults,
+  createServiceApp,
+  serviceLogger,
+  type ServiceAppOptions,
+} from './create-service-app';
+export { loadEnvironment } from './environment';
+export { HealthController, ShutdownState } from './health.controller';
+export { HealthModule } from './health.module';
+export {
+  fieldErrorsProblem,
+  ProblemDetailsFilter,
+  ProblemException,
+} from './problem-details.filter';
+export { requestValidationPipe, toFieldErrors } from './request-validation.pipe';
+export { startService, type StartServiceOptions } from './start-service';

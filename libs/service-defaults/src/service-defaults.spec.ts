@@ -1,0 +1,163 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseGuards,
+  Module,
+} from '@nestjs/common';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { Type } from 'class-transformer';
+import { IsIn, IsNumber, IsString, Min, ValidateNested } from 'class-validator';
+import { isProblemDetails, type ProblemDetails } from '@drone-delivery/contracts';
+import { ServiceTokenGuard, ServiceTokens } from '@drone-delivery/http';
+import { applyServiceDefaults } from './create-service-app';
+
+const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+
+class PackageDto {
+  @IsIn(['small', 'medium', 'large']) size!: string;
+  @IsNumber() @Min(0) weightKg!: number;
+}
+class OrderDto {
+  @IsString() name!: string;
+  @ValidateNested() @Type(() => PackageDto) package!: PackageDto;
+}
+
+@Controller()
+class ExampleController {
+  @Post('orders')
+  create(@Body() body: OrderDto): OrderDto {
+    return body;
+  }
+
+  @Get('orders/:id')
+  find(@Param('id', new ParseUUIDPipe({ version: undefined })) id: string): { id: string } {
+    return { id };
+  }
+
+  @Get('internal/ping')
+  @UseGuards(ServiceTokenGuard)
+  ping(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('database password is hunter2');
+  }
+}
+
+@Module({
+  controllers: [ExampleController],
+  providers: [
+    {
+      provide: ServiceTokens,
+      useValue: new ServiceTokens({ serviceName: 'package', secret: SECRET }),
+    },
+  ],
+})
+class ExampleModule {}
+
+describe('service defaults', () => {
+  let app: NestExpressApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [ExampleModule] }).compile();
+    app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    applyServiceDefaults(app, { serviceName: 'example', description: 'test' });
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const post = (body: string) =>
+    fetch(`${url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+
+  it('answers malformed JSON with a 400 problem', async () => {
+    const response = await post('{"name": ');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const body = (await response.json()) as ProblemDetails;
+    expect(isProblemDetails(body)).toBe(true);
+    expect(body.detail).toMatch(/JSON/);
+  });
+
+  it('lists every invalid and unknown field, nested ones by path', async () => {
+    const response = await post(
+      JSON.stringify({ name: 7, package: { size: 'huge', weightKg: -1 }, colour: 'red' }),
+    );
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ProblemDetails;
+    const fields = (body.errors ?? []).map((error) => error.field).sort();
+    expect(fields).toEqual(['colour', 'name', 'package.size', 'package.weightKg']);
+  });
+
+  it('accepts a valid body', async () => {
+    const order = { name: 'x', package: { size: 'small', weightKg: 1 } };
+    const response = await post(JSON.stringify(order));
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual(order);
+  });
+
+  it('answers a non-UUID id with 400, not 500', async () => {
+    const response = await fetch(`${url}/orders/not-a-uuid`);
+    expect(response.status).toBe(400);
+    expect(isProblemDetails(await response.json())).toBe(true);
+  });
+
+  it('hides the details of unexpected errors', async () => {
+    const response = await fetch(`${url}/boom`);
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain('hunter2');
+  });
+
+  it('echoes the caller correlation id, or makes one', async () => {
+    const given = await fetch(`${url}/orders/not-a-uuid`, {
+      headers: { 'x-correlation-id': 'abc-123' },
+    });
+    expect(given.headers.get('x-correlation-id')).toBe('abc-123');
+    const made = await fetch(`${url}/orders/not-a-uuid`);
+    expect(made.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  describe('internal routes', () => {
+    const call = (token?: string) =>
+      fetch(`${url}/internal/ping`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+    it('accept a token addressed to this service', async () => {
+      const scheduler = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+      expect((await call(await scheduler.tokenFor('package'))).status).toBe(200);
+    });
+
+    it('reject a missing, forged or expired token with 401', async () => {
+      expect((await call()).status).toBe(401);
+      const forger = new ServiceTokens({ serviceName: 'scheduler', secret: `${SECRET}-forged` });
+      expect((await call(await forger.tokenFor('package'))).status).toBe(401);
+      const expired = new ServiceTokens({
+        serviceName: 'scheduler',
+        secret: SECRET,
+        ttlSeconds: -60,
+      });
+      const response = await call(await expired.tokenFor('package'));
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as ProblemDetails).detail).toMatch(/expired/);
+    });
+
+    it('reject a token for another service with 403', async () => {
+      const scheduler = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+      expect((await call(await scheduler.tokenFor('delivery'))).status).toBe(403);
+    });
+  });
+});

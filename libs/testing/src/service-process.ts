@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { waitFor } from './wait-for';
+
+const WORKSPACE_ROOT = path.resolve(__dirname, '../../..');
+
+export interface ServiceProcessOptions {
+  /** App folder under apps/, e.g. `scheduler`. */
+  app: string;
+  /** The service's environment (PORT is added). The parent's PATH and HOME are passed on. */
+  env: Record<string, string>;
+  /** Reuse a port, e.g. when restarting a service its callers already know. */
+  port?: number;
+  readyTimeoutMs?: number;
+}
+
+export interface ServiceProcess {
+  app: string;
+  port: number;
+  url: string;
+  /** Everything the process printed so far, for failure messages. */
+  output(): string;
+  /** SIGTERM: graceful shutdown; resolves when the process has exited. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash; nothing gets to clean up. */
+  kill(): Promise<void>;
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Runs a service as its own Node process, from its TypeScript sources (through
+ * @swc-node/register, as `npm run dev` does), and waits until `/health/ready` answers 200.
+ * Tests that cross service boundaries run the real processes, so they can also stop or kill one.
+ */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const port = options.port ?? (await freePort());
+  const entry = path.join(WORKSPACE_ROOT, 'apps', options.app, 'src/main.ts');
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: WORKSPACE_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SWC_NODE_PROJECT: path.join(WORKSPACE_ROOT, 'apps', options.app, 'tsconfig.json'),
+      NODE_ENV: 'test',
+      ...options.env,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    // Keep the tail only: a long-running service can print a lot.
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+
+  try {
+    const state = await waitFor(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return 'exited';
+        const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+        return response?.status === 200 ? 'ready' : undefined;
+      },
+      {
+        timeoutMs: options.readyTimeoutMs ?? 45_000,
+        intervalMs: 100,
+        description: `${options.app} ready at ${url}`,
+      },
+    );
+    if (state === 'exited') throw new Error(`${options.app} exited before it was ready`);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(
+      `${(error as Error).message}\n--- ${options.app} output ---\n${output.slice(-4_000)}`,
+    );
+  }
+
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    await exited;
+  };
+  return {
+    app: options.app,
+    port,
+    url,
+    output: () => output,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
+}
