@@ -1,3 +1,21 @@
+export { connectReliableKafkaConsumer } from './consumer/connect-reliable-consumer';
+export {
+  DLQ_HEADERS,
+  deadLetterHeaders,
+  deadLetterTopic,
+  type DeadLetterContext,
+} from './consumer/dead-letter';
+export { InvalidMessageError } from './consumer/invalid-message.error';
+export {
+  DEFAULT_CONSUMER_RELIABILITY,
+  ReliableKafkaServer,
+  RethrowRpcExceptionFilter,
+  type ConsumerReliability,
+} from './consumer/reliable-kafka.server';
 export { ensureTopics, type TopicSpec } from './ensure-topics';
+export { createInboxTableSql, recordInInbox } from './inbox/inbox';
+export { createIdempotentProducer, type Producer, type ProducerSettings } from './kafka-producer';
 export { kafkaTransportOptions, type KafkaTransportSettings } from './kafka-transport.options';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { createOutboxTableSql, type OutboxMessage } from './outbox/outbox.schema';
 export { publishMessage, type OutgoingMessage } from './publish-message';

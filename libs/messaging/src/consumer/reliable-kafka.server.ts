@@ -1,0 +1,132 @@
+import { Catch, type RpcExceptionFilter } from '@nestjs/common';
+import {
+  type KafkaContext,
+  type KafkaOptions,
+  type ReadPacket,
+  ServerKafka,
+} from '@nestjs/microservices';
+import { type Observable, throwError } from 'rxjs';
+import { deadLetterHeaders, deadLetterTopic } from './dead-letter';
+import { InvalidMessageError } from './invalid-message.error';
+
+export interface ConsumerReliability {
+  /** Attempts per message, the first included, before it is dead-lettered. */
+  maxAttempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_CONSUMER_RELIABILITY: ConsumerReliability = {
+  maxAttempts: 5,
+  initialBackoffMs: 200,
+  maxBackoffMs: 5_000,
+};
+
+/**
+ * Nest's Kafka transport with the delivery guarantees this system needs. `@EventPattern`
+ * handlers stay plain NestJS; around each one:
+ * - a failing message is retried a bounded number of times with exponential backoff (kafkajs
+ *   alone would retry it forever and block its partition);
+ * - then, or at once for an InvalidMessageError, it is published to `<topic>.dlq` with the
+ *   reason and its origin in headers, and the partition moves on;
+ * - the offset is committed only after the handler resolved (its transaction committed) or the
+ *   dead letter was acknowledged, because kafkajs commits only what `eachMessage` finished.
+ */
+export class ReliableKafkaServer extends ServerKafka {
+  private readonly reliability: ConsumerReliability;
+
+  constructor(
+    options: NonNullable<KafkaOptions['options']>,
+    reliability: Partial<ConsumerReliability> = {},
+  ) {
+    super(options);
+    this.reliability = { ...DEFAULT_CONSUMER_RELIABILITY, ...reliability };
+  }
+
+  override async handleEvent(
+    pattern: string,
+    packet: ReadPacket,
+    context: KafkaContext,
+  ): Promise<unknown> {
+    const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.reliability;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await super.handleEvent(pattern, packet, context);
+      } catch (error) {
+        if (error instanceof InvalidMessageError || attempt >= maxAttempts) {
+          await this.deadLetter(context, error, attempt);
+          return undefined;
+        }
+        const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
+        this.logger.warn(
+          `${context.getTopic()}[${context.getPartition()}]@${context.getMessage().offset} failed ` +
+            `(attempt ${attempt}/${maxAttempts}), retrying in ${delay} ms: ${describe(error)}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        // A long backoff must not make the broker think this consumer died.
+        await context.getHeartbeat()();
+      }
+    }
+  }
+
+  /** Awaited: if the dead letter cannot be written, the offset is not committed either. */
+  private async deadLetter(context: KafkaContext, error: unknown, attempts: number): Promise<void> {
+    const message = context.getMessage();
+    const topic = context.getTopic();
+    const headers = deadLetterHeaders({
+      topic,
+      partition: context.getPartition(),
+      offset: message.offset,
+      groupId: this.groupId,
+      attempts,
+      error,
+    });
+    const producer = context.getProducer();
+    await producer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: encode(message.value),
+          headers: { ...rawHeaders(message.headers), ...headers },
+        },
+      ],
+    });
+    this.logger.error(
+      `${topic}[${context.getPartition()}]@${message.offset} dead-lettered to ` +
+        `${deadLetterTopic(topic)} after ${attempts} attempt(s): ${describe(error)}`,
+    );
+  }
+}
+
+/**
+ * Nest's default RPC exception filter replaces every error with "Internal server error"; this
+ * one lets the original through, so the consumer can tell invalid messages from transient
+ * failures and record the real reason in the dead letter.
+ */
+@Catch()
+export class RethrowRpcExceptionFilter implements RpcExceptionFilter {
+  catch(exception: unknown): Observable<never> {
+    return throwError(() => exception);
+  }
+}
+
+function rawHeaders(headers: Record<string, unknown> | undefined): Record<string, Buffer | string> {
+  const result: Record<string, Buffer | string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value === 'string' || Buffer.isBuffer(value)) result[name] = value;
+  }
+  return result;
+}
+
+/** Nest's parser has already decoded the value (JSON → object); put the same content back. */
+function encode(value: unknown): Buffer | string | null {
+  if (value === null || value === undefined) return null;
+  if (Buffer.isBuffer(value) || typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : JSON.stringify(error);
+}

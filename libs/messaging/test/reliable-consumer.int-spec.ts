@@ -1,0 +1,145 @@
+/**
+ * The consumer guarantees, against a real Kafka: a failing message is retried a bounded number
+ * of times and then dead-lettered with its reason; an invalid one is dead-lettered at once; and
+ * in both cases the partition keeps moving, so the next valid message is handled.
+ */
+import { Controller, type INestMicroservice, Module } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import {
+  DLQ_HEADERS,
+  deadLetterTopic,
+  ensureTopics,
+  InvalidMessageError,
+  kafkaTransportOptions,
+  ReliableKafkaServer,
+  RethrowRpcExceptionFilter,
+} from '../src';
+import { testKafkaBrokers, uniqueGroupId, uniqueTopic, waitFor } from '@drone-delivery/testing';
+
+const TOPIC = uniqueTopic('orders');
+
+interface Order {
+  orderId: string;
+  failTimes?: number;
+  alwaysFail?: boolean;
+}
+
+/** What the handler saw, per order id: attempts and whether it finally succeeded. */
+const attempts = new Map<string, number>();
+const handled: string[] = [];
+
+@Controller()
+class OrderConsumer {
+  @EventPattern<string>(TOPIC)
+  recordOrder(@Payload() order: unknown): void {
+    if (typeof order !== 'object' || order === null || !('orderId' in order)) {
+      throw new InvalidMessageError('not an order');
+    }
+    const { orderId, failTimes = 0, alwaysFail } = order as Order;
+    const attempt = (attempts.get(orderId) ?? 0) + 1;
+    attempts.set(orderId, attempt);
+    if (alwaysFail) throw new Error(`warehouse unreachable for ${orderId}`);
+    if (attempt <= failTimes) throw new Error(`transient failure ${attempt}`);
+    handled.push(orderId);
+  }
+}
+
+@Module({ controllers: [OrderConsumer] })
+class OrderModule {}
+
+describe('ReliableKafkaServer', () => {
+  const brokers = testKafkaBrokers();
+  const kafka = new Kafka({
+    clientId: 'reliable-consumer-test',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  const dlqConsumer = kafka.consumer({ groupId: uniqueGroupId('dlq-reader') });
+  const deadLetters: KafkaMessage[] = [];
+  let app: INestMicroservice;
+
+  beforeAll(async () => {
+    await ensureTopics(brokers, [
+      { topic: TOPIC, numPartitions: 1 },
+      { topic: deadLetterTopic(TOPIC), numPartitions: 1 },
+    ]);
+    const moduleRef = await Test.createTestingModule({ imports: [OrderModule] }).compile();
+    const { options } = kafkaTransportOptions({
+      clientId: 'orders',
+      brokers,
+      groupId: uniqueGroupId('orders'),
+    });
+    app = moduleRef.createNestMicroservice({
+      strategy: new ReliableKafkaServer(options ?? {}, {
+        maxAttempts: 3,
+        initialBackoffMs: 20,
+        maxBackoffMs: 50,
+      }),
+      logger: false,
+    });
+    app.useGlobalFilters(new RethrowRpcExceptionFilter());
+    await app.listen();
+    await producer.connect();
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: deadLetterTopic(TOPIC), fromBeginning: true });
+    await dlqConsumer.run({
+      eachMessage: ({ message }) => {
+        deadLetters.push(message);
+        return Promise.resolve();
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([app?.close(), producer.disconnect(), dlqConsumer.disconnect()]);
+  });
+
+  const send = (key: string, value: string) =>
+    producer.send({ topic: TOPIC, messages: [{ key, value }] });
+  const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString();
+
+  it('retries a transient failure and handles the message once it succeeds', async () => {
+    await send('o-1', JSON.stringify({ orderId: 'o-1', failTimes: 2 }));
+    await waitFor(() => handled.includes('o-1'), { timeoutMs: 20_000, description: 'o-1 handled' });
+    expect(attempts.get('o-1')).toBe(3);
+  });
+
+  it('dead-letters a message that keeps failing, with the reason, and moves on', async () => {
+    await send('o-2', JSON.stringify({ orderId: 'o-2', alwaysFail: true }));
+    await send('o-3', JSON.stringify({ orderId: 'o-3' }));
+    await waitFor(() => handled.includes('o-3'), { timeoutMs: 20_000, description: 'o-3 handled' });
+    const letter = await waitFor(
+      () => deadLetters.find((message) => message.key?.toString() === 'o-2'),
+      { timeoutMs: 20_000, description: 'o-2 in the DLQ' },
+    );
+    expect(attempts.get('o-2')).toBe(3);
+    expect(JSON.parse(letter.value!.toString())).toEqual({ orderId: 'o-2', alwaysFail: true });
+    expect(header(letter, DLQ_HEADERS.sourceTopic)).toBe(TOPIC);
+    expect(header(letter, DLQ_HEADERS.sourcePartition)).toBe('0');
+    expect(Number(header(letter, DLQ_HEADERS.sourceOffset))).toBeGreaterThanOrEqual(0);
+    expect(header(letter, DLQ_HEADERS.attempts)).toBe('3');
+    expect(header(letter, DLQ_HEADERS.errorMessage)).toBe('warehouse unreachable for o-2');
+  });
+
+  it('dead-letters malformed messages at once, without retries', async () => {
+    await send('bad-json', '{"orderId": ');
+    await send('wrong-shape', JSON.stringify({ sku: 'x' }));
+    await send('o-4', JSON.stringify({ orderId: 'o-4' }));
+    await waitFor(() => handled.includes('o-4'), { timeoutMs: 20_000, description: 'o-4 handled' });
+    for (const key of ['bad-json', 'wrong-shape']) {
+      const letter = await waitFor(
+        () => deadLetters.find((message) => message.key?.toString() === key),
+        { timeoutMs: 20_000, description: `${key} in the DLQ` },
+      );
+      expect(header(letter, DLQ_HEADERS.attempts)).toBe('1');
+      expect(header(letter, DLQ_HEADERS.errorType)).toBe('InvalidMessageError');
+    }
+    // The malformed value is kept byte for byte, so it can be inspected and redriven.
+    const badJson = deadLetters.find((message) => message.key?.toString() === 'bad-json');
+    expect(badJson?.value?.toString()).toBe('{"orderId": ');
+    expect(handled).toEqual(['o-1', 'o-3', 'o-4']);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench:schedule`: POST /api/v1/deliveries through the real five services, at a fixed
+ * rate and at the maximum rate, next to a bare chain of plain Node HTTP servers making the same
+ * four downstream calls per request. Prints requests/s, p50/p99 latency and error counts.
+ *
+ * Needs a Postgres the bench may create databases on:
+ *   DATABASE_URL=postgres://postgres:postgres@localhost:5433/postgres npm run bench:schedule
+ * Options (environment): BENCH_SECONDS (default 10), BENCH_RATE (fixed rate, default 50/s),
+ * BENCH_CONNECTIONS (default 16).
+ */
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { DEMO_ACCOUNTS } from '@drone-delivery/contracts';
+import {
+  createTestDatabase,
+  startServiceProcess,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@drone-delivery/testing';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECRET = 'bench-service-token-secret-0123456789';
+
+const BODY = JSON.stringify({
+  accountId: DEMO_ACCOUNTS.active.accountId,
+  pickup: { lat: 47.61, lng: -122.33 },
+  dropoff: { lat: 47.65, lng: -122.3 },
+  package: { size: 'small', weightKg: 1.2 },
+});
+
+interface Row {
+  scenario: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(scenario: string, url: string, options: { rate?: number }): Promise<Row> {
+  process.stderr.write(`  ${scenario}: ${SECONDS}s …\n`);
+  const result = await autocannon({
+    url: `${url}/api/v1/deliveries`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    connections: options.rate ? Math.min(CONNECTIONS, options.rate) : CONNECTIONS,
+    duration: SECONDS,
+    ...(options.rate && { overallRate: options.rate }),
+  });
+  return {
+    scenario,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** The same shape of work with nothing in it: one front server, four sequential JSON hops. */
+async function startBareChain(): Promise<{ url: string; close(): Promise<void> }> {
+  const listen = (server: Server) =>
+    new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+    );
+  const leaves = Array.from({ length: 4 }, () =>
+    createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"ok":true}');
+      });
+    }),
+  );
+  const leafPorts = await Promise.all(leaves.map(listen));
+  const front = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      void (async () => {
+        for (const port of leafPorts) {
+          const hop = await fetch(`http://127.0.0.1:${port}/`, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          await hop.json();
+        }
+        response.writeHead(201, { 'content-type': 'application/json' });
+        response.end('{"deliveryId":"x"}');
+      })();
+    });
+  });
+  const frontPort = await listen(front);
+  return {
+    url: `http://127.0.0.1:${frontPort}`,
+    close: async () => {
+      await Promise.all(
+        [front, ...leaves].map((server) => new Promise((resolve) => server.close(resolve))),
+      );
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  if (!process.env.DATABASE_URL) {
+    console.error(
+      'Set DATABASE_URL to a Postgres superuser URL, e.g. with `docker compose up -d postgres`:\n' +
+        '  DATABASE_URL=postgres://postgres:postgres@localhost:5433/postgres npm run bench:schedule',
+    );
+    process.exit(2);
+  }
+  const databases: TestDatabase[] = [];
+  const services: ServiceProcess[] = [];
+  const start = async (app: string, env: Record<string, string> = {}) => {
+    const database = await createTestDatabase(`bench_${app.replace('-', '_')}`);
+    databases.push(database);
+    process.stderr.write(`starting ${app}\n`);
+    const service = await startServiceProcess({
+      app,
+      env: { DATABASE_URL: database.url, SERVICE_TOKEN_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
+    });
+    services.push(service);
+    return service;
+  };
+  try {
+    const [accounts, packages, drones, deliveries] = await Promise.all([
+      start('accounts'),
+      start('package'),
+      // Every successful schedule keeps a drone busy: a fleet larger than the run can book.
+      start('drone-management', { FLEET_SIZE: '20000' }),
+      start('delivery'),
+    ]);
+    const scheduler = await start('scheduler', {
+      ACCOUNTS_URL: accounts.url,
+      PACKAGE_URL: packages.url,
+      DRONE_MANAGEMENT_URL: drones.url,
+      DELIVERY_URL: deliveries.url,
+    });
+    const bare = await startBareChain();
+    process.stderr.write('warming up\n');
+    await load('warm-up', scheduler.url, { rate: 20 });
+
+    const rows = [
+      await load(`scheduler, fixed ${RATE}/s`, scheduler.url, { rate: RATE }),
+      await load('scheduler, max rate', scheduler.url, {}),
+      await load(`bare chain, fixed ${RATE}/s`, bare.url, { rate: RATE }),
+      await load('bare chain, max rate', bare.url, {}),
+    ];
+    await bare.close();
+    console.log(
+      `\nPOST /api/v1/deliveries, ${SECONDS}s per run, ${CONNECTIONS} connections at max rate, ` +
+        'four downstream hops per request\n',
+    );
+    console.table(rows);
+    const [, schedulerMax, , bareMax] = rows;
+    console.log(
+      `scheduler max rate = ${((schedulerMax.requestsPerSecond / bareMax.requestsPerSecond) * 100).toFixed(1)}% of the bare chain's`,
+    );
+  } finally {
+    await Promise.allSettled(services.map((service) => service.stop()));
+    await Promise.allSettled(databases.map((database) => database.drop()));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+// `npm run dev`: every service from its TypeScript sources against the compose Postgres and
+// Kafka (`docker compose up -d postgres kafka` first). Output is prefixed with the service name;
+// Ctrl-C stops them all gracefully.
+import { spawn } from 'node:child_process';
+
+const POSTGRES = process.env.DEV_POSTGRES ?? `localhost:${process.env.POSTGRES_PORT ?? 5433}`;
+const KAFKA = process.env.KAFKA_BROKERS ?? `localhost:${process.env.KAFKA_PORT ?? 9094}`;
+const SECRET = process.env.SERVICE_TOKEN_SECRET ?? 'dev-only-service-token-secret-change-me';
+
+/** name, port, database (role and password are the database's name, see docker/postgres/init). */
+const SERVICES = [
+  ['accounts', 3002, 'accounts'],
+  ['package', 3003, 'package'],
+  ['drone-management', 3004, 'drone_management'],
+  ['delivery', 3005, 'delivery'],
+  ['scheduler', 3001, 'scheduler'],
+];
+const url = (port) => `http://127.0.0.1:${port}`;
+const portOf = (name) => SERVICES.find(([service]) => service === name)[1];
+
+const COLORS = [36, 33, 35, 32, 34, 31];
+const children = SERVICES.map(([name, port, database], index) => {
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: `postgres://${database}:${database}@${POSTGRES}/${database}`,
+    KAFKA_BROKERS: KAFKA,
+    SERVICE_TOKEN_SECRET: SECRET,
+    SWC_NODE_PROJECT: `apps/${name}/tsconfig.json`,
+    ACCOUNTS_URL: url(portOf('accounts')),
+    PACKAGE_URL: url(portOf('package')),
+    DRONE_MANAGEMENT_URL: url(portOf('drone-management')),
+    DELIVERY_URL: url(portOf('delivery')),
+  };
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `\x1b[${COLORS[index % COLORS.length]}m${name.padEnd(16)}\x1b[0m| `;
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream.on('data', (chunk) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop();
+      for (const line of lines) process.stdout.write(prefix + line + '\n');
+    });
+  }
+  child.on('exit', (code, signal) => {
+    process.stdout.write(`${prefix}exited (${signal ?? code})\n`);
+  });
+  return child;
+});
+
+console.log(
+  `starting ${SERVICES.length} services against Postgres ${POSTGRES} and Kafka ${KAFKA}\n` +
+    SERVICES.map(([name, port]) => `  ${name.padEnd(16)} ${url(port)}  (docs: ${url(port)}/docs)`).join('\n'),
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) child.kill('SIGTERM');
+  });
+}
+await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
