@@ -11,3 +11,21 @@ export {
   type FieldError,
   type ProblemDetails,
 } from './problem-details';
+export {
+  ajv,
+  CLOUD_EVENT_SCHEMA,
+  EventValidationError,
+  eventParser,
+  type CloudEvent,
+} from './events/cloud-event';
+export {
+  DRONE_FLIGHT_STATES,
+  DRONE_TELEMETRY_DATA_SCHEMA,
+  DRONE_TELEMETRY_REPORTED,
+  parseDroneTelemetry,
+  type DroneFlightState,
+  type DroneTelemetryData,
+  type DroneTelemetryEvent,
+} from './events/drone-telemetry';
+export { GEO_POINT_SCHEMA } from './events/geo.schema';
+export { TOPICS, type TopicName } from './events/topics';
