@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import * as ajvFormats from 'ajv-formats';
 
 /**
  * The envelope of every message (CloudEvents 1.0, structured JSON mode): the attributes a
@@ -35,7 +35,8 @@ export class EventValidationError extends Error {
 }
 
 export const ajv = new Ajv({ allErrors: true, strict: true });
-addFormats.default(ajv);
+// ajv-formats is CommonJS with a `default` member; the namespace import reads the same everywhere.
+ajvFormats.default(ajv);
 
 /** JSON Schema of the envelope attributes; `data` is checked per type. */
 export const CLOUD_EVENT_SCHEMA = {
