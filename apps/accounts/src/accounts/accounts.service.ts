@@ -16,16 +16,19 @@ export class AccountsService {
 
   /** Idempotent: the demo accounts are inserted if missing and left alone otherwise. */
   async seedDemoAccounts(): Promise<void> {
-    await this.accounts.upsert(
-      [
+    // ON CONFLICT DO NOTHING, not an upsert: a restart must not undo an operator's changes.
+    await this.accounts
+      .createQueryBuilder()
+      .insert()
+      .values([
         { id: DEMO_ACCOUNTS.active.accountId, name: DEMO_ACCOUNTS.active.name, status: 'active' },
         {
           id: DEMO_ACCOUNTS.suspended.accountId,
           name: DEMO_ACCOUNTS.suspended.name,
           status: 'suspended',
         },
-      ],
-      { conflictPaths: ['id'], skipUpdateIfNoValuesChanged: true },
-    );
+      ])
+      .orIgnore()
+      .execute();
   }
 }

@@ -1,0 +1,1 @@
+export const PACKAGE_CONFIG = Symbol('PACKAGE_CONFIG');

@@ -1,0 +1,18 @@
+import { startService } from '@drone-delivery/service-defaults';
+import { AppModule } from './app.module';
+import { loadPackageConfig } from './config/package.config';
+
+async function main(): Promise<void> {
+  const config = loadPackageConfig();
+  await startService(AppModule.register(config), {
+    serviceName: 'package',
+    description: 'Package: the packages of scheduled deliveries (internal API).',
+    port: config.PORT,
+    logLevel: config.LOG_LEVEL,
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

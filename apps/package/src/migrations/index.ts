@@ -1,0 +1,4 @@
+import { CreatePackages1732350000000 } from './1732350000000-create-packages';
+
+/** In order. A migration, once released, is never edited: add a new one. */
+export const PACKAGE_MIGRATIONS = [CreatePackages1732350000000];
