@@ -27,5 +27,6 @@ export {
   type DroneTelemetryData,
   type DroneTelemetryEvent,
 } from './events/drone-telemetry';
+export * from './events/delivery-events';
 export { GEO_POINT_SCHEMA } from './events/geo.schema';
 export { TOPICS, type TopicName } from './events/topics';

@@ -1,0 +1,56 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DELIVERY_SERVICE } from '@drone-delivery/contracts';
+import { ServiceTokens } from '@drone-delivery/http';
+import { postgresOptions } from '@drone-delivery/persistence';
+import { HealthModule } from '@drone-delivery/service-defaults';
+import { type DeliveryConfig } from './config/delivery.config';
+import { DELIVERY_CONFIG } from './config/delivery.config.token';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { Delivery } from './deliveries/delivery.entity';
+import { DELIVERY_MIGRATIONS } from './migrations';
+import { OutboxEvent } from './outbox/outbox-event.entity';
+
+/** Configuration and service tokens, visible to every feature module. */
+@Global()
+@Module({})
+class DeliveryCoreModule {
+  static register(config: DeliveryConfig): DynamicModule {
+    return {
+      module: DeliveryCoreModule,
+      providers: [
+        { provide: DELIVERY_CONFIG, useValue: config },
+        {
+          provide: ServiceTokens,
+          useValue: new ServiceTokens({
+            serviceName: DELIVERY_SERVICE,
+            secret: config.SERVICE_TOKEN_SECRET,
+          }),
+        },
+      ],
+      exports: [DELIVERY_CONFIG, ServiceTokens],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: DeliveryConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DeliveryCoreModule.register(config),
+        TypeOrmModule.forRoot(
+          postgresOptions({
+            url: config.DATABASE_URL,
+            applicationName: DELIVERY_SERVICE,
+            entities: [Delivery, OutboxEvent],
+            migrations: DELIVERY_MIGRATIONS,
+          }),
+        ),
+        HealthModule,
+        DeliveriesModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Put,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type DeliveryView } from '@drone-delivery/contracts';
+import { ServiceTokenGuard } from '@drone-delivery/http';
+import { DeliveriesService } from './deliveries.service';
+import { DeliveryViewDto } from './delivery-view.dto';
+import { PatchDeliveryDto } from './patch-delivery.dto';
+import { PutDeliveryDto } from './put-delivery.dto';
+
+interface HttpResponse {
+  status(code: number): unknown;
+}
+
+@ApiTags('internal')
+@ApiBearerAuth()
+@UseGuards(ServiceTokenGuard)
+@Controller('internal/v1/deliveries')
+export class DeliveriesController {
+  constructor(private readonly deliveries: DeliveriesService) {}
+
+  @Put(':deliveryId')
+  @ApiOperation({ summary: 'Create a delivery and its DeliveryCreated event (idempotent)' })
+  @ApiCreatedResponse({ type: DeliveryViewDto, description: 'Created' })
+  @ApiOkResponse({ type: DeliveryViewDto, description: 'The same delivery already existed' })
+  @ApiConflictResponse({ description: 'The id exists with other contents' })
+  async createDelivery(
+    @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
+    @Body() body: PutDeliveryDto,
+    @Res({ passthrough: true }) response: HttpResponse,
+  ): Promise<DeliveryView> {
+    const { created, delivery } = await this.deliveries.createDelivery(deliveryId, body);
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return delivery;
+  }
+
+  @Get(':deliveryId')
+  @ApiOperation({ summary: 'Read a delivery' })
+  @ApiOkResponse({ type: DeliveryViewDto })
+  @ApiNotFoundResponse()
+  findDelivery(@Param('deliveryId', ParseUUIDPipe) deliveryId: string): Promise<DeliveryView> {
+    return this.deliveries.findDelivery(deliveryId);
+  }
+
+  @Patch(':deliveryId')
+  @ApiOperation({ summary: 'Reschedule: stage Rescheduled, DeliveryRescheduled event' })
+  @ApiOkResponse({ type: DeliveryViewDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The delivery is Completed, Cancelled or InTransit' })
+  rescheduleDelivery(
+    @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
+    @Body() body: PatchDeliveryDto,
+  ): Promise<DeliveryView> {
+    return this.deliveries.rescheduleDelivery(deliveryId, body);
+  }
+
+  @Delete(':deliveryId')
+  @ApiOperation({ summary: 'Cancel: stage Cancelled, DeliveryCancelled event (idempotent)' })
+  @ApiOkResponse({ type: DeliveryViewDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The delivery is Completed' })
+  cancelDelivery(@Param('deliveryId', ParseUUIDPipe) deliveryId: string): Promise<DeliveryView> {
+    return this.deliveries.cancelDelivery(deliveryId);
+  }
+}

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isDeepStrictEqual } from 'node:util';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type DeliveryEventData,
+  type DeliveryEventName,
+  type DeliveryStage,
+  type DeliveryStatusView,
+  type DeliveryView,
+  type PatchDeliveryRequest,
+  type PutDeliveryRequest,
+} from '@drone-delivery/contracts';
+import { OutboxService } from '../outbox/outbox.service';
+import {
+  deadlineBeforePickupProblem,
+  deliveryExistsProblem,
+  deliveryNotFound,
+  emptyChangeProblem,
+  stageConflictProblem,
+} from './delivery-problems';
+import { moveTo, StageTransitionError } from './delivery-stage';
+import {
+  creationFields,
+  deliveryCreatedData,
+  deliveryRescheduledData,
+  toDeliveryStatusView,
+  toDeliveryView,
+} from './delivery-views';
+import { Delivery } from './delivery.entity';
+
+export interface CreateDeliveryOutcome {
+  /** False when the same delivery already existed: the PUT was a retry. */
+  created: boolean;
+  delivery: DeliveryView;
+}
+
+/**
+ * The lifecycle of deliveries. Every change and the event announcing it are written in one
+ * transaction (delivery row + outbox row), so there is never a change without its event or an
+ * event without its change. Changes to an existing delivery hold its row lock from read to
+ * commit, so two concurrent changes run one after the other against the stage machine.
+ */
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** Idempotent: the same PUT again answers the stored delivery, without a second event. */
+  async createDelivery(
+    deliveryId: string,
+    request: PutDeliveryRequest,
+  ): Promise<CreateDeliveryOutcome> {
+    const now = new Date();
+    const candidate = newDelivery(deliveryId.toLowerCase(), request, now);
+    assertDeadlineAfterPickup(candidate);
+    return this.dataSource.transaction(async (manager) => {
+      // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to commit or roll
+      // back, so of two identical concurrent PUTs exactly one inserts; the other sees its row.
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Delivery)
+        .values(candidate)
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      if ((inserted.raw as unknown[]).length === 0) {
+        const existing = await manager.findOneByOrFail(Delivery, { id: candidate.id });
+        if (!isDeepStrictEqual(creationFields(existing), creationFields(candidate))) {
+          throw deliveryExistsProblem(candidate.id);
+        }
+        return { created: false, delivery: toDeliveryView(existing) };
+      }
+      await this.appendEvent(manager, candidate, 'DeliveryCreated', deliveryCreatedData(candidate));
+      return { created: true, delivery: toDeliveryView(candidate) };
+    });
+  }
+
+  async findDelivery(deliveryId: string): Promise<DeliveryView> {
+    return toDeliveryView(await this.loadDelivery(deliveryId));
+  }
+
+  async findDeliveryStatus(deliveryId: string): Promise<DeliveryStatusView> {
+    return toDeliveryStatusView(await this.loadDelivery(deliveryId));
+  }
+
+  /** Applies the given fields; the stage becomes Rescheduled and DeliveryRescheduled is written. */
+  async rescheduleDelivery(
+    deliveryId: string,
+    change: PatchDeliveryRequest,
+  ): Promise<DeliveryView> {
+    if (Object.values(change).every((value) => value === undefined)) throw emptyChangeProblem();
+    return this.dataSource.transaction(async (manager) => {
+      const delivery = await this.lockDelivery(manager, deliveryId);
+      delivery.stage = nextStage(delivery, 'Rescheduled');
+      if (change.dropoff) {
+        delivery.dropoffLat = change.dropoff.lat;
+        delivery.dropoffLng = change.dropoff.lng;
+      }
+      if (change.pickupTime !== undefined) delivery.pickupTime = new Date(change.pickupTime);
+      if (change.deadline !== undefined) delivery.deadline = new Date(change.deadline);
+      if (change.pickupEta !== undefined) delivery.pickupEta = new Date(change.pickupEta);
+      if (change.dropoffEta !== undefined) delivery.dropoffEta = new Date(change.dropoffEta);
+      // Checked on the result: a new deadline must also follow the pickup time already stored.
+      assertDeadlineAfterPickup(delivery);
+      await this.recordChange(
+        manager,
+        delivery,
+        'DeliveryRescheduled',
+        deliveryRescheduledData(delivery),
+      );
+      return toDeliveryView(delivery);
+    });
+  }
+
+  /** Idempotent: cancelling a cancelled delivery answers it again and writes no second event. */
+  async cancelDelivery(deliveryId: string): Promise<DeliveryView> {
+    return this.dataSource.transaction(async (manager) => {
+      const delivery = await this.lockDelivery(manager, deliveryId);
+      if (delivery.stage === 'Cancelled') return toDeliveryView(delivery);
+      delivery.stage = nextStage(delivery, 'Cancelled');
+      await this.recordChange(manager, delivery, 'DeliveryCancelled', {
+        deliveryId: delivery.id,
+        droneId: delivery.droneId,
+      });
+      return toDeliveryView(delivery);
+    });
+  }
+
+  private async loadDelivery(deliveryId: string): Promise<Delivery> {
+    const delivery = await this.dataSource.manager.findOneBy(Delivery, { id: deliveryId });
+    if (!delivery) throw deliveryNotFound(deliveryId);
+    return delivery;
+  }
+
+  /** SELECT … FOR UPDATE: held until the transaction ends. */
+  private async lockDelivery(manager: EntityManager, deliveryId: string): Promise<Delivery> {
+    const delivery = await manager.findOne(Delivery, {
+      where: { id: deliveryId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!delivery) throw deliveryNotFound(deliveryId);
+    return delivery;
+  }
+
+  /** Saves a changed delivery under the next sequence number and writes its event. */
+  private async recordChange<TName extends DeliveryEventName>(
+    manager: EntityManager,
+    delivery: Delivery,
+    name: TName,
+    data: DeliveryEventData<TName>,
+  ): Promise<void> {
+    delivery.lastSequence += 1;
+    delivery.updatedAt = new Date();
+    await manager.save(Delivery, delivery);
+    await this.appendEvent(manager, delivery, name, data);
+  }
+
+  private async appendEvent<TName extends DeliveryEventName>(
+    manager: EntityManager,
+    delivery: Delivery,
+    name: TName,
+    data: DeliveryEventData<TName>,
+  ): Promise<void> {
+    await this.outbox.appendDeliveryEvent(manager, {
+      name,
+      deliveryId: delivery.id,
+      sequence: delivery.lastSequence,
+      time: delivery.updatedAt,
+      data,
+    });
+  }
+}
+
+function newDelivery(id: string, request: PutDeliveryRequest, now: Date): Delivery {
+  return Object.assign(new Delivery(), {
+    id,
+    accountId: request.accountId.toLowerCase(),
+    packageId: request.packageId.toLowerCase(),
+    droneId: request.droneId.toLowerCase(),
+    pickupLat: request.pickup.lat,
+    pickupLng: request.pickup.lng,
+    dropoffLat: request.dropoff.lat,
+    dropoffLng: request.dropoff.lng,
+    pickupTime: request.pickupTime === undefined ? null : new Date(request.pickupTime),
+    deadline: request.deadline === undefined ? null : new Date(request.deadline),
+    expedited: request.expedited,
+    confirmationRequired: request.confirmationRequired,
+    pickupEta: new Date(request.pickupEta),
+    dropoffEta: new Date(request.dropoffEta),
+    stage: 'Created',
+    lastKnownLat: null,
+    lastKnownLng: null,
+    // The DeliveryCreated event, written with the row, is the delivery's first.
+    lastSequence: 1,
+    createdAt: now,
+    updatedAt: now,
+  } satisfies Delivery);
+}
+
+function nextStage(delivery: Delivery, to: DeliveryStage): DeliveryStage {
+  try {
+    return moveTo(delivery.stage, to);
+  } catch (error) {
+    if (error instanceof StageTransitionError) throw stageConflictProblem(delivery.id, error);
+    throw error;
+  }
+}
+
+function assertDeadlineAfterPickup(delivery: Delivery): void {
+  const { deadline, pickupTime } = delivery;
+  if (deadline && pickupTime && deadline.getTime() <= pickupTime.getTime()) {
+    throw deadlineBeforePickupProblem(deadline, pickupTime);
+  }
+}

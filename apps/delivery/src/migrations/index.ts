@@ -1,0 +1,4 @@
+import { CreateDeliveries1732450000000 } from './1732450000000-create-deliveries';
+
+/** In order. A migration, once released, is never edited: add a new one. */
+export const DELIVERY_MIGRATIONS = [CreateDeliveries1732450000000];
