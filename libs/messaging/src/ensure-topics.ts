@@ -31,3 +31,17 @@ export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Prom
     await admin.disconnect();
   }
 }
+
+/**
+ * Creates each topic and its dead-letter topic (`<topic>.dlq`, same partition count, so a dead
+ * letter keeps its key's partition), as every consuming service does at start-up.
+ */
+export async function ensureTopicsWithDeadLetters(
+  brokers: string[],
+  topics: TopicSpec[],
+): Promise<string[]> {
+  return ensureTopics(
+    brokers,
+    topics.flatMap((spec) => [spec, { ...spec, topic: `${spec.topic}.dlq` }]),
+  );
+}

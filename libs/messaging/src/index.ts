@@ -12,7 +12,7 @@ export {
   RethrowRpcExceptionFilter,
   type ConsumerReliability,
 } from './consumer/reliable-kafka.server';
-export { ensureTopics, type TopicSpec } from './ensure-topics';
+export { ensureTopics, ensureTopicsWithDeadLetters, type TopicSpec } from './ensure-topics';
 export { createInboxTableSql, recordInInbox } from './inbox/inbox';
 export { createIdempotentProducer, type Producer, type ProducerSettings } from './kafka-producer';
 export { kafkaTransportOptions, type KafkaTransportSettings } from './kafka-transport.options';

@@ -8,6 +8,11 @@ export interface StartServiceOptions extends ServiceAppOptions {
   port: number;
   /** 0.0.0.0 in containers; 127.0.0.1 in tests. */
   host?: string;
+  /**
+   * Runs after migrations and before the app takes traffic: create Kafka topics, connect
+   * consumers (`connectReliableKafkaConsumer`). Connected consumers are started before `listen`.
+   */
+  beforeListen?: (app: NestExpressApplication) => Promise<void> | void;
 }
 
 /**
@@ -23,6 +28,8 @@ export async function startService(
 ): Promise<NestExpressApplication> {
   const app = await createServiceApp(module, options);
   await runMigrations(app.get(DataSource));
+  await options.beforeListen?.(app);
+  if (app.getMicroservices().length > 0) await app.startAllMicroservices();
   await app.listen(options.port, options.host ?? '0.0.0.0');
   return app;
 }
