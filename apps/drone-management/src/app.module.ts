@@ -1,0 +1,58 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DRONE_MANAGEMENT_SERVICE } from '@drone-delivery/contracts';
+import { ServiceTokens } from '@drone-delivery/http';
+import { postgresOptions } from '@drone-delivery/persistence';
+import { HealthModule } from '@drone-delivery/service-defaults';
+import { Assignment } from './assignments/assignment.entity';
+import { AssignmentsModule } from './assignments/assignments.module';
+import { type DroneManagementConfig } from './config/drone-management.config';
+import { DRONE_MANAGEMENT_CONFIG } from './config/drone-management.config.token';
+import { Drone } from './fleet/drone.entity';
+import { FleetModule } from './fleet/fleet.module';
+import { DRONE_MANAGEMENT_MIGRATIONS } from './migrations';
+
+/** Configuration and service tokens, visible to every feature module. */
+@Global()
+@Module({})
+class DroneManagementCoreModule {
+  static register(config: DroneManagementConfig): DynamicModule {
+    return {
+      module: DroneManagementCoreModule,
+      providers: [
+        { provide: DRONE_MANAGEMENT_CONFIG, useValue: config },
+        {
+          provide: ServiceTokens,
+          useValue: new ServiceTokens({
+            serviceName: DRONE_MANAGEMENT_SERVICE,
+            secret: config.SERVICE_TOKEN_SECRET,
+          }),
+        },
+      ],
+      exports: [DRONE_MANAGEMENT_CONFIG, ServiceTokens],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: DroneManagementConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DroneManagementCoreModule.register(config),
+        TypeOrmModule.forRoot(
+          postgresOptions({
+            url: config.DATABASE_URL,
+            applicationName: DRONE_MANAGEMENT_SERVICE,
+            entities: [Drone, Assignment],
+            migrations: DRONE_MANAGEMENT_MIGRATIONS,
+          }),
+        ),
+        HealthModule,
+        FleetModule,
+        AssignmentsModule,
+      ],
+    };
+  }
+}

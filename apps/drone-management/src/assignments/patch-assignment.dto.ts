@@ -1,0 +1,20 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, IsOptional, IsRFC3339, ValidateNested } from 'class-validator';
+import { type PatchAssignmentRequest } from '@drone-delivery/contracts';
+import { GeoPointDto } from '../geo/geo-point.dto';
+
+/** `PATCH /internal/v1/assignments/{deliveryId}`: re-plan with the same drone. */
+export class PatchAssignmentDto implements PatchAssignmentRequest {
+  @ApiPropertyOptional({ type: GeoPointDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => GeoPointDto)
+  dropoff?: GeoPointDto;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsRFC3339()
+  pickupTime?: string;
+}

@@ -1,0 +1,4 @@
+import { CreateFleetAndAssignments1732500000000 } from './1732500000000-create-fleet-and-assignments';
+
+/** In order. A migration, once released, is never edited: add a new one. */
+export const DRONE_MANAGEMENT_MIGRATIONS = [CreateFleetAndAssignments1732500000000];
