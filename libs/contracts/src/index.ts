@@ -30,3 +30,8 @@ export {
 export * from './events/delivery-events';
 export { GEO_POINT_SCHEMA } from './events/geo.schema';
 export { TOPICS, type TopicName } from './events/topics';
+export {
+  buildAsyncApiDocument,
+  DOCUMENTED_CHANNELS,
+  type DocumentedChannel,
+} from './asyncapi/asyncapi-document';
