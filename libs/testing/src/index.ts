@@ -1,3 +1,4 @@
+export { startDisposableKafka, type DisposableKafka } from './disposable-kafka';
 export { createTestDatabase, type TestDatabase } from './postgres';
 export { testKafkaBrokers, uniqueGroupId, uniqueTopic } from './kafka';
 export {
