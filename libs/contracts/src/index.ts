@@ -4,7 +4,12 @@ export * from './internal-api/accounts';
 export * from './internal-api/assignments';
 export * from './internal-api/deliveries';
 export * from './internal-api/packages';
-export { MAX_WEIGHT_KG, PACKAGE_SIZES, type PackageSize } from './package-sizes';
+export {
+  MAX_WEIGHT_KG,
+  PACKAGE_SIZES,
+  PACKAGE_TAG_MAX_LENGTH,
+  type PackageSize,
+} from './package-sizes';
 export {
   isProblemDetails,
   PROBLEM_CONTENT_TYPE,

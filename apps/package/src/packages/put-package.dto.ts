@@ -8,7 +8,12 @@ import {
   IsUUID,
   MaxLength,
 } from 'class-validator';
-import { PACKAGE_SIZES, type PackageSize, type PutPackageRequest } from '@drone-delivery/contracts';
+import {
+  PACKAGE_SIZES,
+  PACKAGE_TAG_MAX_LENGTH,
+  type PackageSize,
+  type PutPackageRequest,
+} from '@drone-delivery/contracts';
 import { FitsPackageSize } from './package-weight.validator';
 
 /** `PUT /internal/v1/packages/{packageId}`: the whole package, as the scheduler wants it. */
@@ -27,9 +32,9 @@ export class PutPackageDto implements PutPackageRequest {
   @FitsPackageSize('size')
   weightKg!: number;
 
-  @ApiPropertyOptional({ example: 'prescription-4711', maxLength: 64 })
+  @ApiPropertyOptional({ example: 'prescription-4711', maxLength: PACKAGE_TAG_MAX_LENGTH })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(PACKAGE_TAG_MAX_LENGTH)
   tag?: string;
 }

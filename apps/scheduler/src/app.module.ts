@@ -1,0 +1,61 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceTokens } from '@drone-delivery/http';
+import { postgresOptions } from '@drone-delivery/persistence';
+import { HealthModule } from '@drone-delivery/service-defaults';
+import { CancellationModule } from './cancellation/cancellation.module';
+import { type SchedulerConfig } from './config/scheduler.config';
+import { SCHEDULER_CONFIG } from './config/scheduler.config.token';
+import { SCHEDULER_MIGRATIONS } from './migrations';
+import { ReschedulingModule } from './rescheduling/rescheduling.module';
+import { SagaLog } from './scheduling/saga-log.entity';
+import { SchedulingModule } from './scheduling/scheduling.module';
+
+/** The name this service signs its service tokens with (their issuer). */
+export const SCHEDULER_SERVICE = 'scheduler';
+
+/** Configuration and service tokens, visible to every feature module. */
+@Global()
+@Module({})
+class SchedulerCoreModule {
+  static register(config: SchedulerConfig): DynamicModule {
+    return {
+      module: SchedulerCoreModule,
+      providers: [
+        { provide: SCHEDULER_CONFIG, useValue: config },
+        {
+          provide: ServiceTokens,
+          useValue: new ServiceTokens({
+            serviceName: SCHEDULER_SERVICE,
+            secret: config.SERVICE_TOKEN_SECRET,
+          }),
+        },
+      ],
+      exports: [SCHEDULER_CONFIG, ServiceTokens],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: SchedulerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SchedulerCoreModule.register(config),
+        TypeOrmModule.forRoot(
+          postgresOptions({
+            url: config.DATABASE_URL,
+            applicationName: SCHEDULER_SERVICE,
+            entities: [SagaLog],
+            migrations: SCHEDULER_MIGRATIONS,
+          }),
+        ),
+        HealthModule,
+        SchedulingModule,
+        ReschedulingModule,
+        CancellationModule,
+      ],
+    };
+  }
+}

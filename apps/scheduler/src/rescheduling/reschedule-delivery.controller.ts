@@ -1,0 +1,31 @@
+import { Body, Controller, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type DeliveryView } from '@drone-delivery/contracts';
+import { RescheduleDeliveryDto } from './reschedule-delivery.dto';
+import { RescheduleDeliveryService } from './reschedule-delivery.service';
+
+@ApiTags('deliveries')
+@Controller('api/v1/deliveries')
+export class RescheduleDeliveryController {
+  constructor(private readonly rescheduling: RescheduleDeliveryService) {}
+
+  @Patch(':deliveryId')
+  @ApiOperation({ summary: 'Reschedule: a new dropoff, pickup time or deadline' })
+  @ApiOkResponse({ description: 'The updated delivery, stage Rescheduled' })
+  @ApiBadRequestResponse()
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The delivery is completed or cancelled' })
+  reschedule(
+    @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
+    @Body() change: RescheduleDeliveryDto,
+  ): Promise<DeliveryView> {
+    return this.rescheduling.reschedule(deliveryId, change);
+  }
+}

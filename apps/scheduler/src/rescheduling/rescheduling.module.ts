@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { DownstreamModule } from '../downstream/downstream.module';
+import { RescheduleDeliveryController } from './reschedule-delivery.controller';
+import { RescheduleDeliveryService } from './reschedule-delivery.service';
+
+@Module({
+  imports: [DownstreamModule],
+  controllers: [RescheduleDeliveryController],
+  providers: [RescheduleDeliveryService],
+})
+export class ReschedulingModule {}

@@ -1,0 +1,128 @@
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { problemException } from '../common/problems';
+import { type DeliveryRequestDto } from './delivery-request.dto';
+import { type SagaLog, type ScheduledDelivery } from './saga-log.entity';
+import { LeaseLostError, SagaLogRepository, type SagaLease } from './saga-log.repository';
+import { ScheduleDeliverySaga } from './schedule-delivery.saga';
+import { type ScheduleDeliveryDto } from './schedule-delivery.dto';
+import { fingerprintScheduleRequest, normalizeScheduleRequest } from './schedule-request';
+import { idempotencyKeyReusedException, requestInProgressException } from './scheduling-problems';
+
+/** 201 with the scheduled delivery, or 202 when the client asked for an asynchronous answer. */
+export type ScheduleOutcome =
+  { kind: 'scheduled'; delivery: ScheduledDelivery } | { kind: 'accepted'; requestId: string };
+
+export interface ScheduleOptions {
+  idempotencyKey?: string;
+  /** `Prefer: respond-async`: answer 202 at once and run the saga in the background. */
+  respondAsync: boolean;
+}
+
+/**
+ * `POST /api/v1/deliveries`: records the request, runs the saga (now or in the background) and
+ * answers from its outcome. A repeated Idempotency-Key gets the first request's answer:
+ * - same body, finished: the same 201, or the same error (a 5xx gives its key back: see the saga);
+ * - same body, still running: 202 + Location with `Prefer: respond-async`, else 409 + Location
+ *   (draft-ietf-httpapi-idempotency-key-header);
+ * - another body: 409.
+ */
+@Injectable()
+export class ScheduleDeliveryService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(ScheduleDeliveryService.name);
+  /** Sagas running in the background, drained on shutdown. */
+  private readonly inBackground = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly log: SagaLogRepository,
+    private readonly saga: ScheduleDeliverySaga,
+  ) {}
+
+  async schedule(dto: ScheduleDeliveryDto, options: ScheduleOptions): Promise<ScheduleOutcome> {
+    const request = normalizeScheduleRequest(dto);
+    const requestHash = fingerprintScheduleRequest(request);
+    const begun = await this.log.begin(
+      {
+        requestId: uuidv7(),
+        deliveryId: uuidv7(),
+        packageId: uuidv7(),
+        idempotencyKey: options.idempotencyKey ?? null,
+        requestHash,
+        request,
+      },
+      randomUUID(),
+    );
+    if (begun.existing) return this.replay(begun.existing, requestHash, options.respondAsync);
+
+    const { lease } = begun;
+    if (options.respondAsync) {
+      this.runInBackground(lease);
+      return { kind: 'accepted', requestId: lease.saga.requestId };
+    }
+    try {
+      return this.outcomeOf(await this.saga.run(lease), false);
+    } catch (error) {
+      // Another runner took the saga over; the client can follow it like a repeated request.
+      if (error instanceof LeaseLostError) throw requestInProgressException(error.requestId);
+      throw error;
+    }
+  }
+
+  /** `GET /api/v1/delivery-requests/{requestId}`. */
+  async findRequest(requestId: string): Promise<DeliveryRequestDto> {
+    const saga = await this.log.findByRequestId(requestId);
+    if (!saga) throw new NotFoundException(`There is no delivery request ${requestId}.`);
+    switch (saga.state) {
+      case 'pending':
+        return { requestId, state: 'pending' };
+      case 'succeeded':
+        return { requestId, state: 'succeeded', deliveryId: saga.deliveryId };
+      // To the client a compensating saga has failed: what is left is cleaning up.
+      case 'compensating':
+      case 'failed':
+        return { requestId, state: 'failed', ...(saga.error && { error: saga.error }) };
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Let background sagas finish; one cut short is finished by a recovery sweep elsewhere.
+    await Promise.allSettled([...this.inBackground]);
+  }
+
+  private replay(existing: SagaLog, requestHash: string, respondAsync: boolean): ScheduleOutcome {
+    if (existing.requestHash !== requestHash) throw idempotencyKeyReusedException();
+    return this.outcomeOf(existing, respondAsync);
+  }
+
+  private outcomeOf(saga: SagaLog, respondAsync: boolean): ScheduleOutcome {
+    switch (saga.state) {
+      case 'succeeded':
+        return { kind: 'scheduled', delivery: saga.result as ScheduledDelivery };
+      case 'compensating':
+      case 'failed':
+        throw problemException(saga.error ?? { type: 'about:blank', title: 'Failed', status: 500 });
+      case 'pending':
+        if (respondAsync) return { kind: 'accepted', requestId: saga.requestId };
+        throw requestInProgressException(saga.requestId);
+    }
+  }
+
+  private runInBackground(lease: SagaLease): void {
+    const running = this.saga
+      .run(lease)
+      .catch((error: unknown) => {
+        // The saga stays pending; its lease lapses and a recovery sweep finishes it.
+        this.logger.error(
+          `saga ${lease.saga.requestId} stopped: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      })
+      .finally(() => this.inBackground.delete(running));
+    this.inBackground.add(running);
+  }
+}

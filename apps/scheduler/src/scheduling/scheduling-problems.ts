@@ -1,0 +1,87 @@
+import { HttpStatus } from '@nestjs/common';
+import { NO_DRONE_AVAILABLE_PROBLEM, type ProblemDetails } from '@drone-delivery/contracts';
+import { ProblemException } from '@drone-delivery/service-defaults';
+
+const PROBLEMS = 'https://drone-delivery.example/problems';
+export const UNKNOWN_ACCOUNT_PROBLEM = `${PROBLEMS}/unknown-account`;
+export const ACCOUNT_SUSPENDED_PROBLEM = `${PROBLEMS}/account-suspended`;
+export const IDEMPOTENCY_KEY_REUSED_PROBLEM = `${PROBLEMS}/idempotency-key-reused`;
+export const REQUEST_IN_PROGRESS_PROBLEM = `${PROBLEMS}/request-in-progress`;
+
+export function deliveryRequestLocation(requestId: string): string {
+  return `/api/v1/delivery-requests/${requestId}`;
+}
+
+export function unknownAccountProblem(accountId: string): ProblemDetails {
+  return {
+    type: UNKNOWN_ACCOUNT_PROBLEM,
+    title: 'The account does not exist',
+    status: HttpStatus.UNPROCESSABLE_ENTITY,
+    detail: `There is no account ${accountId}.`,
+    errors: [{ field: 'accountId', message: 'no account has this id' }],
+  };
+}
+
+export function accountSuspendedProblem(accountId: string): ProblemDetails {
+  return {
+    type: ACCOUNT_SUSPENDED_PROBLEM,
+    title: 'The account is suspended',
+    status: HttpStatus.UNPROCESSABLE_ENTITY,
+    detail: `Account ${accountId} is suspended and may not schedule deliveries.`,
+    errors: [{ field: 'accountId', message: 'this account is suspended' }],
+  };
+}
+
+/** drone-management's 409 is our 503: nothing is wrong with the request, only with the moment. */
+export function noDroneAvailableProblem(
+  fromDroneManagement: ProblemDetails,
+  defaultRetryAfterSeconds: number,
+): ProblemDetails {
+  const suggested = fromDroneManagement.retryAfterSeconds;
+  return {
+    type: NO_DRONE_AVAILABLE_PROBLEM,
+    title: 'No drone is free to take this delivery',
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    detail: 'Every drone able to carry this package is busy. Nothing was booked; try again later.',
+    retryAfterSeconds:
+      typeof suggested === 'number' && suggested > 0
+        ? Math.ceil(suggested)
+        : defaultRetryAfterSeconds,
+  };
+}
+
+export function idempotencyKeyReusedException(): ProblemException {
+  return new ProblemException({
+    type: IDEMPOTENCY_KEY_REUSED_PROBLEM,
+    title: 'The Idempotency-Key was used with another request',
+    status: HttpStatus.CONFLICT,
+    detail: 'This Idempotency-Key belongs to a request with a different body; use a new key.',
+  });
+}
+
+/**
+ * A repeat of a request that is still running, answered as draft-ietf-httpapi-idempotency-key
+ * says (409), with where to follow it.
+ */
+export function requestInProgressException(requestId: string): ProblemException {
+  const location = deliveryRequestLocation(requestId);
+  return new ProblemException(
+    {
+      type: REQUEST_IN_PROGRESS_PROBLEM,
+      title: 'The request with this Idempotency-Key is still being processed',
+      status: HttpStatus.CONFLICT,
+      detail: `Retry shortly, or follow its progress at ${location}.`,
+      instance: location,
+    },
+    { location, 'retry-after': '1' },
+  );
+}
+
+export function internalErrorProblem(): ProblemDetails {
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    detail: 'Something went wrong on our side. Nothing was booked. It has been logged.',
+  };
+}

@@ -1,0 +1,534 @@
+import { Client } from 'pg';
+import {
+  DEMO_ACCOUNTS,
+  type DeliveryView,
+  type ProblemDetails,
+  NO_DRONE_AVAILABLE_PROBLEM,
+  OUT_OF_SERVICE_AREA_PROBLEM,
+} from '@drone-delivery/contracts';
+import { ServiceTokens } from '@drone-delivery/http';
+import {
+  createTestDatabase,
+  startServiceProcess,
+  type ServiceProcess,
+  type TestDatabase,
+  waitFor,
+} from '@drone-delivery/testing';
+import {
+  type FakeDownstreams,
+  type RecordedRequest,
+  startFakeDownstreams,
+} from './fake-downstreams';
+
+/**
+ * The scheduler as a real process, its saga driven against fake downstreams whose answers each
+ * test scripts: what it calls, in which order, with which ids and tokens, and what it undoes.
+ */
+
+const SECRET = 'saga-int-spec-service-token-secret-0123456789';
+const BUDGET_MS = 1_000;
+const ACTIVE = DEMO_ACCOUNTS.active.accountId;
+
+interface Scheduled {
+  deliveryId: string;
+  packageId: string;
+  droneId: string;
+  stage: string;
+  pickupEta: string;
+  dropoffEta: string;
+}
+interface DeliveryRequestView {
+  state: 'pending' | 'succeeded' | 'failed';
+  deliveryId?: string;
+  error?: ProblemDetails;
+}
+
+async function bodyOf<T>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+const ORDER = {
+  accountId: ACTIVE,
+  pickup: { lat: 47.61, lng: -122.33 },
+  dropoff: { lat: 47.65, lng: -122.3 },
+  package: { size: 'small', weightKg: 1.2 },
+};
+
+describe('scheduler saga against fake downstreams', () => {
+  let fakes: FakeDownstreams;
+  let database: TestDatabase;
+  let scheduler: ServiceProcess;
+  let db: Client;
+  let schedulerEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    fakes = await startFakeDownstreams();
+    database = await createTestDatabase('scheduler_saga');
+    schedulerEnv = {
+      DATABASE_URL: database.url,
+      SERVICE_TOKEN_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      ACCOUNTS_URL: fakes.accounts.url,
+      PACKAGE_URL: fakes.packages.url,
+      DRONE_MANAGEMENT_URL: fakes.droneManagement.url,
+      DELIVERY_URL: fakes.delivery.url,
+      DOWNSTREAM_TIMEOUT_MS: '400',
+      DOWNSTREAM_TOTAL_TIMEOUT_MS: String(BUDGET_MS),
+      DOWNSTREAM_MAX_ATTEMPTS: '3',
+      BREAKER_THRESHOLD: '5',
+      BREAKER_HALF_OPEN_MS: '300',
+      SAGA_LEASE_MS: '3000',
+      SAGA_RECOVERY_INTERVAL_MS: '200',
+      RETRY_AFTER_SECONDS: '2',
+    };
+    scheduler = await startServiceProcess({ app: 'scheduler', env: schedulerEnv });
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await scheduler?.stop();
+    await db?.end();
+    await Promise.all(fakes?.all.map((fake) => fake.goDown()) ?? []);
+    await database?.drop();
+  });
+
+  beforeEach(() => {
+    fakes.journal.length = 0;
+  });
+
+  // Each test starts from healthy downstreams and no unfinished saga, so none leaks into the next.
+  afterEach(async () => {
+    for (const fake of fakes.all) {
+      fake.reset();
+      await fake.comeBack();
+    }
+    await waitFor(async () => (await unfinishedSagas()) === 0, {
+      timeoutMs: 15_000,
+      description: 'every saga finished or compensated',
+    });
+  });
+
+  const schedule = (
+    body: unknown = ORDER,
+    headers: Record<string, string> = {},
+    url = scheduler.url,
+  ) =>
+    fetch(`${url}/api/v1/deliveries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  const calls = (service: string, method?: string): RecordedRequest[] =>
+    fakes.journal.filter(
+      (request) => request.service === service && (!method || request.method === method),
+    );
+
+  const packageIdOfThisTest = (): string => {
+    const [put] = calls('package', 'PUT');
+    expect(put).toBeDefined();
+    return put.path.split('/').pop() as string;
+  };
+
+  async function unfinishedSagas(): Promise<number> {
+    const { rows } = await db.query<{ count: string }>(
+      `SELECT count(*) FROM saga_log WHERE state IN ('pending', 'compensating')`,
+    );
+    return Number(rows[0].count);
+  }
+
+  async function sagaOfPackage(packageId: string) {
+    const { rows } = await db.query<{ state: string; delivery_id: string }>(
+      'SELECT state, delivery_id FROM saga_log WHERE package_id = $1',
+      [packageId],
+    );
+    return rows[0];
+  }
+
+  it('schedules: account, package, drone, delivery in order, under the same ids and tokens', async () => {
+    const response = await schedule({ ...ORDER, expedited: true, confirmationRequired: 'picture' });
+    expect(response.status).toBe(201);
+    const body = await bodyOf<Scheduled>(response);
+    expect(body).toEqual({
+      deliveryId: expect.any(String),
+      packageId: expect.any(String),
+      droneId: fakes.state.assignments.get(body.deliveryId)?.droneId,
+      stage: 'Created',
+      pickupEta: expect.any(String),
+      dropoffEta: expect.any(String),
+    });
+    expect(response.headers.get('location')).toBe(`/api/v1/deliveries/${body.deliveryId}`);
+
+    expect(fakes.journal.map((call) => `${call.service} ${call.method} ${call.path}`)).toEqual([
+      `accounts GET /internal/v1/accounts/${ACTIVE}`,
+      `package PUT /internal/v1/packages/${body.packageId}`,
+      `drone-management PUT /internal/v1/assignments/${body.deliveryId}`,
+      `delivery PUT /internal/v1/deliveries/${body.deliveryId}`,
+    ]);
+    expect(calls('package', 'PUT')[0].body).toEqual({ accountId: ACTIVE, ...ORDER.package });
+    expect(calls('delivery', 'PUT')[0].body).toEqual({
+      accountId: ACTIVE,
+      packageId: body.packageId,
+      droneId: body.droneId,
+      pickup: ORDER.pickup,
+      dropoff: ORDER.dropoff,
+      expedited: true,
+      confirmationRequired: 'picture',
+      pickupEta: body.pickupEta,
+      dropoffEta: body.dropoffEta,
+    });
+    // Every call carries a token from the scheduler, addressed to the service it calls.
+    for (const call of fakes.journal) {
+      const token = call.authorization?.replace(/^Bearer /, '');
+      const verifier = new ServiceTokens({ serviceName: call.service, secret: SECRET });
+      await expect(verifier.verify(token)).resolves.toEqual({
+        caller: 'scheduler',
+        audience: call.service,
+      });
+    }
+  });
+
+  it.each([
+    ['hangs', () => Promise.resolve(fakes.droneManagement.answer('PUT', 'hang'))],
+    ['is down', () => fakes.droneManagement.goDown()],
+  ])(
+    'answers 503 + Retry-After within the budget when drone-management %s, and deletes the package',
+    async (_, breakDroneManagement) => {
+      await breakDroneManagement();
+      const started = Date.now();
+      const response = await schedule();
+      const elapsed = Date.now() - started;
+
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await bodyOf<ProblemDetails>(response)).title).toMatch(/unavailable/);
+      expect(elapsed).toBeLessThan(BUDGET_MS + 1_000);
+      const packageId = packageIdOfThisTest();
+      expect(calls('package', 'DELETE').map((call) => call.path)).toEqual([
+        `/internal/v1/packages/${packageId}`,
+      ]);
+      expect(fakes.state.packages.has(packageId)).toBe(false);
+
+      // The assignment got no answer, so it may exist: the recovery sweep releases it once
+      // drone-management answers again.
+      fakes.droneManagement.reset();
+      await fakes.droneManagement.comeBack();
+      const saga = await waitFor(
+        async () => {
+          const found = await sagaOfPackage(packageId);
+          return found.state === 'failed' ? found : undefined;
+        },
+        { timeoutMs: 10_000, description: 'the saga compensated' },
+      );
+      expect(calls('drone-management', 'DELETE').map((call) => call.path)).toContain(
+        `/internal/v1/assignments/${saga.delivery_id}`,
+      );
+    },
+  );
+
+  it('answers 503 after releasing the drone and deleting the package when delivery fails', async () => {
+    fakes.delivery.answer('PUT', { status: 500, body: { oops: true } });
+    const response = await schedule();
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    const packageId = packageIdOfThisTest();
+    const [assignmentPut] = calls('drone-management', 'PUT');
+    const deliveryId = assignmentPut.path.split('/').pop() as string;
+    // Both undone before the answer, newest first.
+    expect(
+      fakes.journal
+        .filter((call) => call.method === 'DELETE')
+        .slice(0, 2)
+        .map((call) => `${call.service} ${call.path}`),
+    ).toEqual([
+      `drone-management /internal/v1/assignments/${deliveryId}`,
+      `package /internal/v1/packages/${packageId}`,
+    ]);
+    expect(fakes.state.assignments.get(deliveryId)?.status).toBe('released');
+    expect(fakes.state.packages.has(packageId)).toBe(false);
+  });
+
+  it('answers 503 when no drone is free, with nothing left booked', async () => {
+    fakes.droneManagement.answer('PUT', {
+      status: 409,
+      body: { type: NO_DRONE_AVAILABLE_PROBLEM, title: 'busy', status: 409 },
+    });
+    const response = await schedule();
+
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(await bodyOf<ProblemDetails>(response)).toMatchObject({
+      type: NO_DRONE_AVAILABLE_PROBLEM,
+      status: 503,
+    });
+    expect(fakes.state.packages.has(packageIdOfThisTest())).toBe(false);
+    expect(calls('delivery')).toEqual([]);
+  });
+
+  it("passes drone-management's 422 out of service area through, after deleting the package", async () => {
+    const outOfArea = {
+      type: OUT_OF_SERVICE_AREA_PROBLEM,
+      title: 'Out of the service area',
+      status: 422,
+      errors: [{ field: 'dropoff', message: 'is 80 km from the centre' }],
+    };
+    fakes.droneManagement.answer('PUT', { status: 422, body: outOfArea });
+    const response = await schedule();
+
+    expect(response.status).toBe(422);
+    expect(await bodyOf<ProblemDetails>(response)).toEqual(outOfArea);
+    expect(fakes.state.packages.has(packageIdOfThisTest())).toBe(false);
+  });
+
+  it.each([
+    ['suspended', DEMO_ACCOUNTS.suspended.accountId, /suspended/],
+    ['unknown', '33333333-3333-4333-8333-333333333333', /no account/],
+  ])('answers 422 for a %s account and books nothing', async (_, accountId, detail) => {
+    const response = await schedule({ ...ORDER, accountId });
+
+    expect(response.status).toBe(422);
+    const problem = await bodyOf<ProblemDetails>(response);
+    expect(problem.detail).toMatch(detail);
+    expect(problem.errors).toEqual([{ field: 'accountId', message: expect.any(String) }]);
+    expect(fakes.journal.map((call) => call.service)).toEqual(['accounts']);
+  });
+
+  it('rejects a package heavier than its size allows with a field error, before any call', async () => {
+    const response = await schedule({ ...ORDER, package: { size: 'small', weightKg: 2.5 } });
+
+    expect(response.status).toBe(400);
+    expect((await bodyOf<ProblemDetails>(response)).errors).toEqual([
+      { field: 'package.weightKg', message: expect.stringMatching(/at most 2 kg/) },
+    ]);
+    expect(fakes.journal).toEqual([]);
+  });
+
+  it('rejects a deadline before the pickup time and unknown fields', async () => {
+    const response = await schedule({
+      ...ORDER,
+      pickupTime: '2099-01-02T10:00:00Z',
+      deadline: '2099-01-02T09:00:00Z',
+      colour: 'red',
+    });
+
+    expect(response.status).toBe(400);
+    const fields = (await bodyOf<ProblemDetails>(response)).errors?.map((error) => error.field);
+    expect(fields).toEqual(expect.arrayContaining(['deadline', 'colour']));
+    expect(fakes.journal).toEqual([]);
+  });
+
+  it('replays the first answer to a repeated Idempotency-Key, without calling anyone again', async () => {
+    const key = { 'idempotency-key': `replay-${Date.now()}` };
+    const first = await schedule(ORDER, key);
+    expect(first.status).toBe(201);
+    const callsAfterFirst = fakes.journal.length;
+
+    // The same request, written differently: other key order, defaults spelt out.
+    const again = await schedule(
+      {
+        package: ORDER.package,
+        dropoff: ORDER.dropoff,
+        pickup: ORDER.pickup,
+        accountId: ACTIVE,
+        expedited: false,
+      },
+      key,
+    );
+    expect(again.status).toBe(201);
+    expect(again.headers.get('location')).toBe(first.headers.get('location'));
+    expect(await bodyOf<Scheduled>(again)).toEqual(await bodyOf<Scheduled>(first));
+    expect(fakes.journal).toHaveLength(callsAfterFirst);
+  });
+
+  it('gives the Idempotency-Key back after a 503, so a retry with it is a new attempt', async () => {
+    const key = { 'idempotency-key': `retry-${Date.now()}` };
+    fakes.droneManagement.answer('PUT', {
+      status: 409,
+      body: { type: NO_DRONE_AVAILABLE_PROBLEM, title: 'busy', status: 409 },
+    });
+    expect((await schedule(ORDER, key)).status).toBe(503);
+
+    fakes.droneManagement.reset();
+    const retry = await schedule(ORDER, key);
+    expect(retry.status).toBe(201);
+    const { packageId } = await bodyOf<Scheduled>(retry);
+    expect(calls('package', 'PUT').map((call) => call.path)).toEqual([
+      expect.not.stringContaining(packageId),
+      `/internal/v1/packages/${packageId}`,
+    ]);
+  });
+
+  it('answers a repeat of a running request with 409, or 202 when it prefers to wait', async () => {
+    const key = { 'idempotency-key': `running-${Date.now()}` };
+    fakes.delivery.answer('PUT', 'hang');
+    const first = await schedule(ORDER, { ...key, prefer: 'respond-async' });
+    expect(first.status).toBe(202);
+    const location = first.headers.get('location');
+    await waitFor(() => calls('delivery', 'PUT').length > 0, { description: 'delivery PUT' });
+
+    const repeat = await schedule(ORDER, key);
+    expect(repeat.status).toBe(409);
+    expect(repeat.headers.get('location')).toBe(location);
+    expect(repeat.headers.get('retry-after')).toBe('1');
+    const repeatAsync = await schedule(ORDER, { ...key, prefer: 'respond-async' });
+    expect(repeatAsync.status).toBe(202);
+    expect(repeatAsync.headers.get('location')).toBe(location);
+  });
+
+  it('answers 409 to an Idempotency-Key reused with another body', async () => {
+    const key = { 'idempotency-key': `reuse-${Date.now()}` };
+    expect((await schedule(ORDER, key)).status).toBe(201);
+    const callsAfterFirst = fakes.journal.length;
+
+    const other = await schedule({ ...ORDER, dropoff: { lat: 47.7, lng: -122.2 } }, key);
+    expect(other.status).toBe(409);
+    expect((await bodyOf<ProblemDetails>(other)).title).toMatch(/Idempotency-Key/);
+    expect(fakes.journal).toHaveLength(callsAfterFirst);
+  });
+
+  it('answers 202 to Prefer: respond-async and reports the outcome at the Location', async () => {
+    const response = await schedule(ORDER, { prefer: 'respond-async' });
+    expect(response.status).toBe(202);
+    const location = response.headers.get('location') as string;
+    expect(location).toMatch(/^\/api\/v1\/delivery-requests\/[0-9a-f-]{36}$/);
+
+    const outcome = await waitFor(
+      async () => {
+        const poll = await fetch(`${scheduler.url}${location}`);
+        expect(poll.status).toBe(200);
+        const view = await bodyOf<DeliveryRequestView>(poll);
+        return view.state === 'succeeded' ? view : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the request succeeded' },
+    );
+    expect(fakes.state.deliveries.has(outcome.deliveryId as string)).toBe(true);
+  });
+
+  it('reports a failed asynchronous request with its problem document', async () => {
+    const response = await schedule(
+      { ...ORDER, accountId: DEMO_ACCOUNTS.suspended.accountId },
+      { prefer: 'respond-async' },
+    );
+    expect(response.status).toBe(202);
+    const location = response.headers.get('location') as string;
+    const outcome = await waitFor(
+      async () => {
+        const view = await bodyOf<DeliveryRequestView>(await fetch(`${scheduler.url}${location}`));
+        return view.state === 'failed' ? view : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the request failed' },
+    );
+    expect(outcome.error).toMatchObject({
+      status: 422,
+      detail: expect.stringMatching(/suspended/),
+    });
+  });
+
+  it('answers 404 for an unknown delivery request and 400 for a non-UUID', async () => {
+    const unknown = await fetch(
+      `${scheduler.url}/api/v1/delivery-requests/0193a1c2-0000-7000-8000-000000000000`,
+    );
+    expect(unknown.status).toBe(404);
+    expect((await fetch(`${scheduler.url}/api/v1/delivery-requests/nope`)).status).toBe(400);
+  });
+
+  it('finishes a compensation that had to wait for a service, once it is back', async () => {
+    fakes.droneManagement.answer('PUT', {
+      status: 409,
+      body: { type: NO_DRONE_AVAILABLE_PROBLEM, title: 'busy', status: 409 },
+    });
+    fakes.packages.answer('DELETE', { status: 503 });
+    const response = await schedule();
+    expect(response.status).toBe(503);
+
+    const packageId = packageIdOfThisTest();
+    expect(fakes.state.packages.has(packageId)).toBe(true);
+    expect((await sagaOfPackage(packageId)).state).toBe('compensating');
+
+    fakes.packages.reset();
+    await waitFor(async () => (await sagaOfPackage(packageId)).state === 'failed', {
+      timeoutMs: 10_000,
+      description: 'the recovery sweep finished the compensation',
+    });
+    expect(fakes.state.packages.has(packageId)).toBe(false);
+  });
+
+  it('finishes the saga of a scheduler that crashed right after booking the drone', async () => {
+    const crashing = await startServiceProcess({
+      app: 'scheduler',
+      env: { ...schedulerEnv, SAGA_CRASH_AFTER_STEP: 'assignment' },
+    });
+    const answer = await schedule(ORDER, {}, crashing.url).then(
+      (response) => response.status,
+      (error: Error) => error.message,
+    );
+    expect(answer).toBe('fetch failed'); // the process died before it could answer
+    await crashing.stop();
+    const [assignmentPut] = calls('drone-management', 'PUT');
+    const deliveryId = assignmentPut.path.split('/').pop() as string;
+    expect(calls('delivery')).toEqual([]);
+
+    // The running scheduler's sweep takes the saga over once the dead one's lease lapses.
+    const delivery = await waitFor(() => fakes.state.deliveries.get(deliveryId), {
+      timeoutMs: 15_000,
+      description: 'the recovered saga created the delivery',
+    });
+    expect(delivery.droneId).toBe(fakes.state.assignments.get(deliveryId)?.droneId);
+    expect(fakes.state.packages.has(delivery.packageId)).toBe(true);
+    await waitFor(async () => (await sagaOfPackage(delivery.packageId)).state === 'succeeded', {
+      description: 'the saga succeeded',
+    });
+  });
+
+  it('reschedules: re-plans the drone, then updates the delivery with the new ETAs', async () => {
+    const scheduled = await bodyOf<Scheduled>(await schedule());
+    fakes.journal.length = 0;
+    const dropoff = { lat: 47.66, lng: -122.31 };
+
+    const response = await fetch(`${scheduler.url}/api/v1/deliveries/${scheduled.deliveryId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dropoff }),
+    });
+    expect(response.status).toBe(200);
+    const updated = await bodyOf<DeliveryView>(response);
+    expect(updated).toMatchObject({ stage: 'Rescheduled', dropoff });
+    expect(updated.dropoffEta).not.toBe(scheduled.dropoffEta);
+    expect(fakes.journal.map((call) => `${call.service} ${call.method}`)).toEqual([
+      'delivery GET',
+      'drone-management PATCH',
+      'delivery PATCH',
+    ]);
+    expect(calls('delivery', 'PATCH')[0].body).toEqual({
+      dropoff,
+      pickupEta: updated.pickupEta,
+      dropoffEta: updated.dropoffEta,
+    });
+  });
+
+  it('cancels: cancels the delivery, frees the drone, and then refuses to reschedule it', async () => {
+    const scheduled = await bodyOf<Scheduled>(await schedule());
+    const url = `${scheduler.url}/api/v1/deliveries/${scheduled.deliveryId}`;
+
+    const cancelled = await fetch(url, { method: 'DELETE' });
+    expect(cancelled.status).toBe(200);
+    expect((await bodyOf<DeliveryView>(cancelled)).stage).toBe('Cancelled');
+    expect(fakes.state.assignments.get(scheduled.deliveryId)?.status).toBe('released');
+    // Retry-safe: cancelling again answers the same.
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(200);
+
+    const patch = await fetch(url, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ deadline: '2099-01-01T00:00:00Z' }),
+    });
+    expect(patch.status).toBe(409);
+    const missing = await fetch(
+      `${scheduler.url}/api/v1/deliveries/0193a1c2-0000-7000-8000-000000000000`,
+      { method: 'DELETE' },
+    );
+    expect(missing.status).toBe(404);
+  });
+});
