@@ -53,7 +53,9 @@ const children = SERVICES.map(([name, port, database], index) => {
 
 console.log(
   `starting ${SERVICES.length} services against Postgres ${POSTGRES} and Kafka ${KAFKA}\n` +
-    SERVICES.map(([name, port]) => `  ${name.padEnd(16)} ${url(port)}  (docs: ${url(port)}/docs)`).join('\n'),
+    SERVICES.map(
+      ([name, port]) => `  ${name.padEnd(16)} ${url(port)}  (docs: ${url(port)}/docs)`,
+    ).join('\n'),
 );
 
 let stopping = false;
