@@ -12,20 +12,31 @@ export interface TopicSpec {
  * before it starts. Topics that already exist are left alone. Returns the names it created.
  */
 export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'ensure-topics', brokers, logLevel: logLevel.WARN }).admin();
+  // Errors are handled below; kafkajs' own logging would report a harmless race as an error.
+  const admin = new Kafka({
+    clientId: 'ensure-topics',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return [];
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({
-        topic: spec.topic,
-        numPartitions: spec.numPartitions,
-        replicationFactor: spec.replicationFactor ?? 1,
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.numPartitions,
+          replicationFactor: spec.replicationFactor ?? 1,
+        })),
+      });
+    } catch (error) {
+      // Services starting together race to create shared topics: "already exists" is success.
+      const now = new Set(await admin.listTopics());
+      if (missing.some((spec) => !now.has(spec.topic))) throw error;
+    }
     return missing.map((spec) => spec.topic);
   } finally {
     await admin.disconnect();

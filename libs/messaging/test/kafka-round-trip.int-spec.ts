@@ -248,3 +248,13 @@ describe('Kafka + Postgres round trip through Nest', () => {
     ]);
   });
 });
+
+describe('ensureTopics', () => {
+  it('lets services that start together create the same topics', async () => {
+    const topics = [1, 2, 3].map((n) => ({ topic: uniqueTopic(`shared-${n}`), numPartitions: 2 }));
+    const brokers = testKafkaBrokers();
+    const results = await Promise.all([1, 2, 3, 4].map(() => ensureTopics(brokers, topics)));
+    expect(results).toHaveLength(4);
+    expect(await ensureTopics(brokers, topics)).toEqual([]);
+  });
+});
