@@ -2,7 +2,6 @@
 // service runs as `node dist/apps/<app>/src/main.js` (what the container image does). SWC rather
 // than esbuild because Nest's dependency injection needs TypeScript's decorator metadata.
 // The `@drone-delivery/*` path aliases of tsconfig.base.json become relative requires.
-/* global console, performance */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -3,14 +3,16 @@
  * of times and then dead-lettered with its reason; an invalid one is dead-lettered at once; and
  * in both cases the partition keeps moving, so the next valid message is handled.
  */
-import { Controller, type INestMicroservice, Module } from '@nestjs/common';
+import { Controller, type INestApplication, type INestMicroservice, Module } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import {
+  connectReliableKafkaConsumer,
   DLQ_HEADERS,
   deadLetterTopic,
   ensureTopics,
+  ensureTopicsWithDeadLetters,
   InvalidMessageError,
   kafkaTransportOptions,
   ReliableKafkaServer,
@@ -141,5 +143,78 @@ describe('ReliableKafkaServer', () => {
     const badJson = deadLetters.find((message) => message.key?.toString() === 'bad-json');
     expect(badJson?.value?.toString()).toBe('{"orderId": ');
     expect(handled).toEqual(['o-1', 'o-3', 'o-4']);
+  });
+});
+
+/** The same guarantees in a hybrid app (HTTP + Kafka), the way services connect consumers. */
+const HYBRID_TOPIC = uniqueTopic('hybrid-orders');
+const hybridHandled: string[] = [];
+
+@Controller()
+class HybridOrderConsumer {
+  @EventPattern<string>(HYBRID_TOPIC)
+  recordOrder(@Payload() order: unknown): void {
+    if (typeof order !== 'object' || order === null || !('orderId' in order)) {
+      throw new InvalidMessageError('not an order: orderId is missing');
+    }
+    hybridHandled.push((order as Order).orderId);
+  }
+}
+
+@Module({ controllers: [HybridOrderConsumer] })
+class HybridOrderModule {}
+
+describe('connectReliableKafkaConsumer in a hybrid app', () => {
+  const brokers = testKafkaBrokers();
+  const kafka = new Kafka({ clientId: 'hybrid-test', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  const dlqConsumer = kafka.consumer({ groupId: uniqueGroupId('hybrid-dlq-reader') });
+  const deadLetters: KafkaMessage[] = [];
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    await ensureTopicsWithDeadLetters(brokers, [{ topic: HYBRID_TOPIC, numPartitions: 1 }]);
+    const moduleRef = await Test.createTestingModule({ imports: [HybridOrderModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    connectReliableKafkaConsumer(app, {
+      clientId: 'hybrid-orders',
+      brokers,
+      groupId: uniqueGroupId('hybrid-orders'),
+    });
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    await producer.connect();
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: deadLetterTopic(HYBRID_TOPIC), fromBeginning: true });
+    await dlqConsumer.run({
+      eachMessage: ({ message }) => {
+        deadLetters.push(message);
+        return Promise.resolve();
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([app?.close(), producer.disconnect(), dlqConsumer.disconnect()]);
+  });
+
+  it('dead-letters an invalid message at once with its real reason', async () => {
+    await producer.send({
+      topic: HYBRID_TOPIC,
+      messages: [
+        { key: 'bad', value: JSON.stringify({ sku: 'x' }) },
+        { key: 'good', value: JSON.stringify({ orderId: 'h-1' }) },
+      ],
+    });
+    await waitFor(() => hybridHandled.includes('h-1'), { timeoutMs: 20_000, description: 'h-1' });
+    const letter = await waitFor(
+      () => deadLetters.find((message) => message.key?.toString() === 'bad'),
+      { timeoutMs: 20_000, description: 'the invalid message in the DLQ' },
+    );
+    expect(letter.headers?.[DLQ_HEADERS.attempts]?.toString()).toBe('1');
+    expect(letter.headers?.[DLQ_HEADERS.errorType]?.toString()).toBe('InvalidMessageError');
+    expect(letter.headers?.[DLQ_HEADERS.errorMessage]?.toString()).toBe(
+      'not an order: orderId is missing',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { type INestApplication, type INestMicroservice } from '@nestjs/common';
+import { type NestMicroservice } from '@nestjs/microservices';
 import { kafkaTransportOptions, type KafkaTransportSettings } from '../kafka-transport.options';
 import {
   type ConsumerReliability,
@@ -8,8 +9,8 @@ import {
 
 /**
  * Adds a Kafka consumer to a service's HTTP app (a hybrid app): the app's `@EventPattern`
- * handlers receive messages through the ReliableKafkaServer. Call `app.startAllMicroservices()`
- * after migrations.
+ * handlers receive messages through the ReliableKafkaServer. `startService` starts it after
+ * migrations (or call `app.startAllMicroservices()`).
  */
 export function connectReliableKafkaConsumer(
   app: INestApplication,
@@ -19,8 +20,12 @@ export function connectReliableKafkaConsumer(
   const { options } = kafkaTransportOptions(settings);
   const microservice = app.connectMicroservice(
     { strategy: new ReliableKafkaServer(options ?? {}, reliability) },
-    { inheritAppConfig: false },
+    // Deferred: Nest otherwise binds the handlers at once, and a global filter added afterwards
+    // is ignored ("registration must occur before initialization").
+    { inheritAppConfig: false, deferInitialization: true },
   );
   microservice.useGlobalFilters(new RethrowRpcExceptionFilter());
+  // The HTTP app runs the shared container's lifecycle hooks; the consumer must not run them again.
+  (microservice as unknown as NestMicroservice).setIsInitHookCalled(true);
   return microservice;
 }

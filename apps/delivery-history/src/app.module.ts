@@ -1,0 +1,55 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { postgresOptions } from '@drone-delivery/persistence';
+import { HealthModule } from '@drone-delivery/service-defaults';
+import {
+  DELIVERY_HISTORY_SERVICE,
+  type DeliveryHistoryConfig,
+} from './config/delivery-history.config';
+import { DELIVERY_HISTORY_CONFIG } from './config/delivery-history.config.token';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { DELIVERY_HISTORY_MIGRATIONS } from './migrations';
+import { DeliverySummary } from './search/delivery-summary.entity';
+import { SearchModule } from './search/search.module';
+import { TimelineEvent } from './timeline/timeline-event.entity';
+import { TimelineModule } from './timeline/timeline.module';
+
+/**
+ * Configuration, visible to every feature module. No ServiceTokens: this service has no
+ * internal routes and calls no other service.
+ */
+@Global()
+@Module({})
+class DeliveryHistoryCoreModule {
+  static register(config: DeliveryHistoryConfig): DynamicModule {
+    return {
+      module: DeliveryHistoryCoreModule,
+      providers: [{ provide: DELIVERY_HISTORY_CONFIG, useValue: config }],
+      exports: [DELIVERY_HISTORY_CONFIG],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: DeliveryHistoryConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DeliveryHistoryCoreModule.register(config),
+        TypeOrmModule.forRoot(
+          postgresOptions({
+            url: config.DATABASE_URL,
+            applicationName: DELIVERY_HISTORY_SERVICE,
+            entities: [TimelineEvent, DeliverySummary],
+            migrations: DELIVERY_HISTORY_MIGRATIONS,
+          }),
+        ),
+        HealthModule,
+        TimelineModule,
+        SearchModule,
+        IngestionModule,
+      ],
+    };
+  }
+}

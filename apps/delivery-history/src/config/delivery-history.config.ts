@@ -1,0 +1,54 @@
+import { type LogLevel } from '@nestjs/common';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { loadEnvironment } from '@drone-delivery/service-defaults';
+
+/** Names this service in Postgres sessions, Kafka client ids and logs. */
+export const DELIVERY_HISTORY_SERVICE = 'delivery-history';
+
+/** Every setting of the delivery-history service, from the environment, checked at start-up. */
+export class DeliveryHistoryConfig {
+  @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT: number = 3006;
+
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  DATABASE_URL!: string;
+
+  /** `host:port[,host:port]`. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((broker) => broker.trim())
+          .filter((broker) => broker.length > 0)
+      : value,
+  )
+  @IsArray()
+  @ArrayNotEmpty()
+  @Matches(/^[^:\s]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' })
+  KAFKA_BROKERS!: string[];
+
+  /**
+   * Consumer group of the delivery.events.v1 consumer. Replicas share it (they split the
+   * partitions); tests give each run its own, so it reads the topic from the beginning.
+   */
+  @IsString() @MinLength(1) KAFKA_GROUP_ID = DELIVERY_HISTORY_SERVICE;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: LogLevel = 'log';
+}
+
+export function loadDeliveryHistoryConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): DeliveryHistoryConfig {
+  return loadEnvironment(DeliveryHistoryConfig, env);
+}

@@ -1,0 +1,35 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import {
+  type DeliveryEvent,
+  EventValidationError,
+  parseDeliveryEvent,
+  TOPICS,
+} from '@drone-delivery/contracts';
+import { InvalidMessageError } from '@drone-delivery/messaging';
+import { DeliveryEventRecorder } from './delivery-event-recorder.service';
+import { toHistoryEvent } from './history-event';
+
+/**
+ * Reads `delivery.events.v1`. The offset is committed only once this handler resolved, i.e. once
+ * the event is durably recorded; a message that fails validation is dead-lettered at once.
+ */
+@Controller()
+export class DeliveryEventsConsumer {
+  constructor(private readonly recorder: DeliveryEventRecorder) {}
+
+  @EventPattern(TOPICS.deliveryEvents.name)
+  async recordDeliveryEvent(@Payload() message: unknown): Promise<void> {
+    await this.recorder.record(toHistoryEvent(parseOrReject(message)));
+  }
+}
+
+function parseOrReject(message: unknown): DeliveryEvent {
+  try {
+    return parseDeliveryEvent(message);
+  } catch (error) {
+    // Retrying cannot make a malformed message valid.
+    if (error instanceof EventValidationError) throw new InvalidMessageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+import { TOPICS } from '@drone-delivery/contracts';
+import {
+  connectReliableKafkaConsumer,
+  ensureTopicsWithDeadLetters,
+} from '@drone-delivery/messaging';
+import { startService } from '@drone-delivery/service-defaults';
+import { AppModule } from './app.module';
+import {
+  DELIVERY_HISTORY_SERVICE,
+  loadDeliveryHistoryConfig,
+} from './config/delivery-history.config';
+
+async function main(): Promise<void> {
+  const config = loadDeliveryHistoryConfig();
+  await startService(AppModule.register(config), {
+    serviceName: DELIVERY_HISTORY_SERVICE,
+    description:
+      'Delivery history: the timeline of every delivery and a search over deliveries (public ' +
+      'API), a read model built from delivery.events.v1.',
+    port: config.PORT,
+    logLevel: config.LOG_LEVEL,
+    beforeListen: async (app) => {
+      await ensureTopicsWithDeadLetters(config.KAFKA_BROKERS, [
+        {
+          topic: TOPICS.deliveryEvents.name,
+          numPartitions: TOPICS.deliveryEvents.partitions,
+        },
+      ]);
+      connectReliableKafkaConsumer(app, {
+        clientId: DELIVERY_HISTORY_SERVICE,
+        brokers: config.KAFKA_BROKERS,
+        groupId: config.KAFKA_GROUP_ID,
+      });
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+import { CreateDeliveryHistory1732500000000 } from './1732500000000-create-delivery-history';
+
+/** In order. A migration, once released, is never edited: add a new one. */
+export const DELIVERY_HISTORY_MIGRATIONS = [CreateDeliveryHistory1732500000000];

@@ -1,0 +1,159 @@
+/**
+ * delivery-history stopped and started: a crash mid-stream loses and doubles nothing (offsets
+ * are committed only after the event and its inbox row are), and a graceful stop leaves the
+ * consumer group at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { type DeliveryEventName } from '@drone-delivery/contracts';
+import {
+  createTestDatabase,
+  type ServiceProcess,
+  type TestDatabase,
+  uniqueGroupId,
+  waitFor,
+} from '@drone-delivery/testing';
+import {
+  countInboxRows,
+  countTimelineRows,
+  DeliveryEventsProducer,
+  expectedHistory,
+  getHistory,
+  lifecycle,
+  searchDeliveries,
+  startDeliveryHistory,
+  testKafka,
+  waitForHistory,
+  waitUntilConsumed,
+  withDatabase,
+} from './delivery-history.fixtures';
+
+const kafka = testKafka('delivery-history-restart-spec');
+
+describe('delivery-history killed mid-stream', () => {
+  const groupId = uniqueGroupId('history');
+  const producer = new DeliveryEventsProducer();
+  let database: TestDatabase;
+  let service: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('delivery_history_crash');
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await service?.stop();
+    await database?.drop();
+  });
+
+  it('stores every event exactly once after a SIGKILL and a restart with the same group', async () => {
+    const accountId = randomUUID();
+    const names: DeliveryEventName[] = [
+      'DeliveryCreated',
+      ...Array<DeliveryEventName>(7).fill('DeliveryRescheduled'),
+      'DeliveryInTransit',
+      'DeliveryCompleted',
+    ];
+    const start = new Date('2026-11-15T06:00:00.000Z').getTime();
+    const deliveries = Array.from({ length: 20 }, (_, index) =>
+      lifecycle(accountId, new Date(start + index * 60_000), names),
+    );
+    const deliveryIds = deliveries.map((delivery) => delivery.deliveryId);
+    const eventIds = deliveries.flatMap((delivery) => delivery.events.map((event) => event.id));
+    const total = eventIds.length;
+    expect(total).toBe(200);
+
+    service = await startDeliveryHistory(database, groupId);
+    // Interleaved across deliveries, as a busy delivery service would publish them.
+    await producer.publish(
+      names.flatMap((_, sequence) => deliveries.map((delivery) => delivery.events[sequence])),
+    );
+
+    const storedAtKill = await withDatabase(database, async (db) => {
+      await waitFor(async () => (await countTimelineRows(db, deliveryIds)) > 0, {
+        timeoutMs: 30_000,
+        intervalMs: 5,
+        description: 'the first events stored',
+      });
+      await service!.kill();
+      return countTimelineRows(db, deliveryIds);
+    });
+    // Otherwise this run did not crash mid-stream and proves nothing.
+    expect(storedAtKill).toBeGreaterThan(0);
+    expect(storedAtKill).toBeLessThan(total);
+
+    // The killed member holds its partitions until its session times out (30 s), so the new
+    // one waits that long to join.
+    service = await startDeliveryHistory(database, groupId, { readyTimeoutMs: 90_000 });
+    await withDatabase(database, (db) =>
+      waitFor(async () => (await countTimelineRows(db, deliveryIds)) >= total, {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        description: `${total} events stored`,
+      }),
+    );
+    // Everything redelivered after the crash has been handled too.
+    await waitUntilConsumed(kafka, groupId);
+
+    await withDatabase(database, async (db) => {
+      expect(await countTimelineRows(db, deliveryIds)).toBe(total);
+      expect(await countInboxRows(db, eventIds)).toBe(total);
+    });
+    for (const delivery of deliveries) {
+      expect((await getHistory(service, delivery.deliveryId)).body).toEqual(
+        expectedHistory(delivery.events),
+      );
+    }
+    const found = await searchDeliveries(service, { accountId, limit: '200' });
+    expect(found.body.items).toHaveLength(20);
+    expect(new Set(found.body.items.map((item) => item.stage))).toEqual(new Set(['Completed']));
+  }, 240_000);
+});
+
+describe('delivery-history stopped with SIGTERM', () => {
+  const groupId = uniqueGroupId('history-shutdown');
+  const producer = new DeliveryEventsProducer();
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('delivery_history_stop');
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await database?.drop();
+  });
+
+  it('leaves its consumer group at once and exits without errors', async () => {
+    const service = await startDeliveryHistory(database, groupId);
+    const delivery = lifecycle(randomUUID(), new Date(), ['DeliveryCreated']);
+    await producer.publish(delivery.events);
+    await waitForHistory(service, delivery.deliveryId, 1);
+
+    // Earlier runs left malformed messages on the shared topic, logged as errors; only what the
+    // service says while shutting down matters here.
+    const printedBeforeStop = service.output().length;
+    await service.stop();
+
+    // A consumer that just vanished would stay a member until its 30 s session timed out,
+    // holding its partitions; one that closed properly has left.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const group = await waitFor(
+        async () => {
+          const {
+            groups: [described],
+          } = await admin.describeGroups([`${groupId}-server`]);
+          return described.state === 'Empty' ? described : undefined;
+        },
+        { timeoutMs: 5_000, description: 'the consumer group to be empty' },
+      );
+      expect(group.members).toEqual([]);
+    } finally {
+      await admin.disconnect();
+    }
+    expect(service.output().slice(printedBeforeStop)).not.toMatch(/"level":"(error|fatal)"/);
+  });
+});
