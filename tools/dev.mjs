@@ -13,6 +13,7 @@ const SERVICES = [
   ['package', 3003, 'package'],
   ['drone-management', 3004, 'drone_management'],
   ['delivery', 3005, 'delivery'],
+  ['delivery-history', 3006, 'delivery_history'],
   ['scheduler', 3001, 'scheduler'],
 ];
 const url = (port) => `http://127.0.0.1:${port}`;
