@@ -142,7 +142,12 @@ async function main(): Promise<void> {
       start('accounts'),
       start('package'),
       // Every successful schedule keeps a drone busy: a fleet larger than the runs can book.
-      start('drone-management', { FLEET_SIZE: String(FLEET_SIZE) }),
+      start('drone-management', {
+        FLEET_SIZE: String(FLEET_SIZE),
+        // Drones stay booked: the bench measures scheduling, not flying.
+        SIMULATOR_ENABLED: 'false',
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? 'localhost:9094',
+      }),
       start('delivery'),
     ]);
     const scheduler = await start('scheduler', {

@@ -10,6 +10,7 @@ import { type DroneManagementConfig } from './config/drone-management.config';
 import { DRONE_MANAGEMENT_CONFIG } from './config/drone-management.config.token';
 import { Drone } from './fleet/drone.entity';
 import { FleetModule } from './fleet/fleet.module';
+import { FlightModule } from './flight/flight.module';
 import { DRONE_MANAGEMENT_MIGRATIONS } from './migrations';
 
 /** Configuration and service tokens, visible to every feature module. */
@@ -52,6 +53,7 @@ export class AppModule {
         HealthModule,
         FleetModule,
         AssignmentsModule,
+        FlightModule,
       ],
     };
   }

@@ -1,4 +1,5 @@
-import { DRONE_MANAGEMENT_SERVICE } from '@drone-delivery/contracts';
+import { DRONE_MANAGEMENT_SERVICE, TOPICS } from '@drone-delivery/contracts';
+import { ensureTopicsWithDeadLetters } from '@drone-delivery/messaging';
 import { startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadDroneManagementConfig } from './config/drone-management.config';
@@ -8,9 +9,17 @@ async function main(): Promise<void> {
   await startService(AppModule.register(config), {
     serviceName: DRONE_MANAGEMENT_SERVICE,
     description:
-      'Drone management: the fleet, and which drone flies which delivery (internal API).',
+      'Drone management: the fleet, and which drone flies which delivery (internal API); ' +
+      'its flight simulator flies them and publishes their telemetry on drone.telemetry.v1.',
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
+    beforeListen: async () => {
+      // The simulator is the only producer of telemetry; a service without it needs no Kafka.
+      if (!config.simulatorEnabled) return;
+      await ensureTopicsWithDeadLetters(config.KAFKA_BROKERS, [
+        { topic: TOPICS.droneTelemetry.name, numPartitions: TOPICS.droneTelemetry.partitions },
+      ]);
+    },
   });
 }
 

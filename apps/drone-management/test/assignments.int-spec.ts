@@ -14,6 +14,7 @@ import {
   startServiceProcess,
   type ServiceProcess,
   type TestDatabase,
+  testKafkaBrokers,
 } from '@drone-delivery/testing';
 import {
   ASSIGNMENT_CONFLICT_PROBLEM,
@@ -46,6 +47,10 @@ describe('drone-management assignments', () => {
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         LOG_LEVEL: 'warn',
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        // Drones that stay where they are, and ETAs in real minutes: assignments on their own.
+        SIMULATOR_ENABLED: 'false',
+        SIMULATION_TIME_SCALE: '1',
         DRONE_SPEED_KMH: String(SPEED_KMH),
         LOAD_TIME_SECONDS: String(LOAD_SECONDS),
         NO_DRONE_RETRY_AFTER_SECONDS: String(RETRY_AFTER_SECONDS),

@@ -10,6 +10,7 @@ import {
   startServiceProcess,
   type ServiceProcess,
   type TestDatabase,
+  testKafkaBrokers,
 } from '@drone-delivery/testing';
 import { destinationPoint } from '../src/geo/geo';
 import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from './internal-api';
@@ -37,6 +38,9 @@ describe('drone-management under concurrent assignments', () => {
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         LOG_LEVEL: 'warn',
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        // The drones stay on the ground, so released ones are free again at once.
+        SIMULATOR_ENABLED: 'false',
         FLEET_SIZE: String(FLEET_SIZE),
       },
     });

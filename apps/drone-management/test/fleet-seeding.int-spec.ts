@@ -4,6 +4,7 @@ import {
   startServiceProcess,
   type ServiceProcess,
   type TestDatabase,
+  testKafkaBrokers,
 } from '@drone-delivery/testing';
 import { haversineKm } from '../src/geo/geo';
 import { internalApi, schedulerToken } from './internal-api';
@@ -30,6 +31,8 @@ describe('drone-management fleet seeding', () => {
     DATABASE_URL: database.url,
     SERVICE_TOKEN_SECRET: SECRET,
     LOG_LEVEL: 'warn',
+    KAFKA_BROKERS: testKafkaBrokers().join(','),
+    SIMULATOR_ENABLED: 'false',
     FLEET_SIZE: String(fleetSize),
     HOME_BASES: '2',
     SERVICE_AREA_CENTER_LAT: String(NEW_YORK.lat),

@@ -10,6 +10,8 @@ import { type ServiceArea } from '../geo/geo';
 const PROBLEMS = 'https://drone-delivery.example/problems';
 /** The delivery's assignment was released (or cancelled before it was made): it is final. */
 export const ASSIGNMENT_RELEASED_PROBLEM = `${PROBLEMS}/assignment-released`;
+/** The drone has unloaded (or is unloading) the package: the flight can no longer change. */
+export const ASSIGNMENT_COMPLETED_PROBLEM = `${PROBLEMS}/assignment-completed`;
 /** A PUT for a delivery that already has an assignment planned for another route. */
 export const ASSIGNMENT_CONFLICT_PROBLEM = `${PROBLEMS}/assignment-conflict`;
 
@@ -51,6 +53,15 @@ export function assignmentReleasedException(deliveryId: string): ProblemExceptio
     title: 'The assignment was released',
     status: HttpStatus.CONFLICT,
     detail: `The drone of delivery ${deliveryId} was released; a released delivery is not assigned again.`,
+  });
+}
+
+export function assignmentCompletedException(deliveryId: string): ProblemException {
+  return new ProblemException({
+    type: ASSIGNMENT_COMPLETED_PROBLEM,
+    title: 'The delivery was completed',
+    status: HttpStatus.CONFLICT,
+    detail: `The drone of delivery ${deliveryId} is unloading or has unloaded the package; its flight no longer changes.`,
   });
 }
 

@@ -6,7 +6,7 @@ import { GeoPointDto } from '../geo/geo-point.dto';
 export class AssignmentViewDto implements AssignmentView {
   @ApiProperty({ format: 'uuid' }) deliveryId!: string;
   @ApiProperty({ format: 'uuid' }) droneId!: string;
-  @ApiProperty({ enum: ['active', 'released'] }) status!: AssignmentView['status'];
+  @ApiProperty({ enum: ['active', 'released', 'completed'] }) status!: AssignmentView['status'];
   @ApiProperty({ type: GeoPointDto }) pickup!: GeoPointDto;
   @ApiProperty({ type: GeoPointDto }) dropoff!: GeoPointDto;
   @ApiProperty({ example: 1.2 }) packageWeightKg!: number;

@@ -4,7 +4,8 @@ import { type AssignmentView } from '@drone-delivery/contracts';
 export type AssignmentStatus = AssignmentView['status'];
 
 /**
- * One delivery's claim on one drone. The route columns are null only in a tombstone (no drone,
+ * One delivery's claim on one drone: `active` until the drone has unloaded the package
+ * (`completed`) or the delivery let it go (`released`). The route columns are null only in a tombstone (no drone,
  * status `released`): a release that came before its assignment (see AssignmentsService.release).
  */
 @Entity('assignments')
@@ -26,4 +27,6 @@ export class Assignment {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @Column('timestamptz', { name: 'released_at', nullable: true }) releasedAt!: Date | null;
+  /** When the drone had unloaded the package: from then on it no longer flies for this delivery. */
+  @Column('timestamptz', { name: 'completed_at', nullable: true }) completedAt!: Date | null;
 }

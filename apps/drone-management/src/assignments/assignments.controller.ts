@@ -64,10 +64,14 @@ export class AssignmentsController {
   }
 
   @Patch(':deliveryId')
-  @ApiOperation({ summary: 'Re-plan for a new dropoff or pickup time, with the same drone' })
+  @ApiOperation({
+    summary: 'Re-plan for a new dropoff or pickup time, with the same drone, even in flight',
+  })
   @ApiOkResponse({ type: AssignmentViewDto })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'Released, or the drone lacks battery for the new route.' })
+  @ApiConflictResponse({
+    description: 'Released, completed (unloading or unloaded), or not battery for the new route.',
+  })
   @ApiUnprocessableEntityResponse({ description: 'Dropoff outside the service area.' })
   replan(
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
@@ -78,7 +82,9 @@ export class AssignmentsController {
 
   @Delete(':deliveryId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Release the drone; also 204 when released already or unknown' })
+  @ApiOperation({
+    summary: 'Release the drone, which flies home; 204 also when released, completed or unknown',
+  })
   @ApiNoContentResponse()
   releaseDrone(@Param('deliveryId', ParseUUIDPipe) deliveryId: string): Promise<void> {
     return this.assignments.release(deliveryId);

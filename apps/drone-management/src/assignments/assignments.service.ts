@@ -11,9 +11,21 @@ import { type AssignmentView, type FieldError, type GeoPoint } from '@drone-deli
 import { type DroneManagementConfig } from '../config/drone-management.config';
 import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token';
 import { Drone } from '../fleet/drone.entity';
+import { flightColumns, flightContext, flightOf } from '../flight/drone-flight';
+import { flightSettings } from '../flight/flight-settings';
+import {
+  canReplan,
+  type FlightSettings,
+  isOnDelivery,
+  projectEtas,
+  recallHome,
+  remainingRouteKm,
+  startDeliveryFlight,
+} from '../flight/flight-step';
 import { isInServiceArea, planTrip, remainingRangeKm, type TripPlan } from '../geo/geo';
 import { Assignment } from './assignment.entity';
 import {
+  assignmentCompletedException,
   assignmentConflictException,
   assignmentReleasedException,
   noDroneAvailableException,
@@ -44,13 +56,27 @@ interface Candidate {
   plan: TripPlan;
 }
 
+/** The ETAs of an assignment. */
+interface Etas {
+  pickupEta: Date;
+  dropoffEta: Date;
+}
+
+/**
+ * Lock order of every writer (this service and the flight simulator): the drone row, then the
+ * assignment row. One order means two transactions never wait on each other in a circle.
+ */
 @Injectable()
 export class AssignmentsService {
+  private readonly flight: FlightSettings;
+
   constructor(
     @InjectRepository(Assignment) private readonly assignments: Repository<Assignment>,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(DRONE_MANAGEMENT_CONFIG) private readonly config: DroneManagementConfig,
-  ) {}
+  ) {
+    this.flight = flightSettings(config);
+  }
 
   async findAssignment(deliveryId: string): Promise<AssignmentView> {
     const found = await this.assignments.findOneBy({ deliveryId });
@@ -91,20 +117,24 @@ export class AssignmentsService {
   }
 
   /**
-   * Re-plans the delivery's ETAs for a new dropoff or pickup time, with the same drone. 409 when
-   * the assignment was released, or when its drone lacks the battery for the new route.
+   * Re-plans for a new dropoff or pickup time, with the same drone, wherever its flight is: a
+   * drone on its way is re-targeted (the simulator reads the route on every tick), and the ETAs
+   * are those of the rest of its flight. 409 when the assignment was released or completed (the
+   * package is being or has been unloaded), or when the drone lacks the battery for the new route.
    */
   async replan(deliveryId: string, changes: PatchAssignmentDto): Promise<AssignmentView> {
     if (changes.dropoff) this.assertInServiceArea({ dropoff: changes.dropoff });
     return this.dataSource.transaction(async (manager) => {
-      const assignment = await manager.findOne(Assignment, {
-        where: { deliveryId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!assignment || isTombstone(assignment)) throw notFound(deliveryId);
+      const locked = await lockAssignmentWithDrone(manager, deliveryId);
+      if (!locked) throw notFound(deliveryId);
+      const { assignment, drone } = locked;
       if (assignment.status === 'released') throw assignmentReleasedException(deliveryId);
+      const flight = flightOf(drone);
+      const flyingForIt = flight.deliveryId === deliveryId && isOnDelivery(flight.state);
+      if (assignment.status === 'completed' || (flyingForIt && !canReplan(flight.state))) {
+        throw assignmentCompletedException(deliveryId);
+      }
       const current = toAssignmentView(assignment);
-      const drone = await manager.findOneByOrFail(Drone, { id: current.droneId });
       const route: Route = {
         pickup: current.pickup,
         dropoff: changes.dropoff
@@ -115,22 +145,39 @@ export class AssignmentsService {
           ? new Date(changes.pickupTime)
           : assignment.requestedPickupTime,
       };
-      const plan = this.planFor(drone, route, new Date());
-      if (plan.totalKm > remainingRangeKm(drone.batteryPercent, drone.maxRangeKm)) {
+      const context = flightContext(drone, {
+        pickup: route.pickup,
+        dropoff: route.dropoff,
+        notBefore: route.requestedPickupTime,
+      });
+      const neededKm = remainingRouteKm(flight, context);
+      if (neededKm > remainingRangeKm(drone.batteryPercent, drone.maxRangeKm)) {
         throw noDroneAvailableException(
-          `${drone.name} has not the battery for the new route (${plan.totalKm.toFixed(1)} km).`,
+          `${drone.name} has not the battery for the new route (${neededKm.toFixed(1)} km).`,
           this.config.NO_DRONE_RETRY_AFTER_SECONDS,
         );
       }
-      Object.assign(assignment, routeColumns(route, plan));
-      return toAssignmentView(await manager.save(assignment));
+      // Stops already behind the drone keep their times.
+      const projected = projectEtas(flight, context, this.flight);
+      Object.assign(
+        assignment,
+        routeColumns(route, {
+          pickupEta: projected.pickupEta ?? new Date(current.pickupEta),
+          dropoffEta: projected.dropoffEta ?? new Date(current.dropoffEta),
+        }),
+      );
+      const saved = await manager.save(assignment);
+      // The next tick reports the new ETAs at once.
+      await manager.update(Drone, { id: drone.id }, { telemetryDue: true });
+      return toAssignmentView(saved);
     });
   }
 
   /**
-   * Frees the delivery's drone. Idempotent, and safe as a saga compensation that overtakes the
-   * assignment it undoes: for an unknown delivery it leaves a tombstone, so that late PUT is
-   * refused (409 released) instead of taking a drone nobody will ever release.
+   * Frees the delivery's drone, which turns home from wherever it is. Idempotent, and safe as a
+   * saga compensation that overtakes the assignment it undoes: for an unknown delivery it leaves
+   * a tombstone, so that late PUT is refused (409 released) instead of taking a drone nobody will
+   * ever release. A completed assignment stays completed: its drone has done the job.
    */
   async release(deliveryId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
@@ -140,17 +187,19 @@ export class AssignmentsService {
         [deliveryId],
       );
       if (tombstone.length > 0) return;
-      const assignment = await manager.findOne(Assignment, {
-        where: { deliveryId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!assignment || assignment.status !== 'active' || assignment.droneId === null) return;
-      await manager.update(
-        Assignment,
-        { deliveryId },
-        { status: 'released', releasedAt: new Date() },
-      );
-      await manager.update(Drone, { id: assignment.droneId }, { status: 'idle' });
+      const locked = await lockAssignmentWithDrone(manager, deliveryId);
+      if (!locked || locked.assignment.status !== 'active') return;
+      const { drone } = locked;
+      const now = new Date();
+      await manager.update(Assignment, { deliveryId }, { status: 'released', releasedAt: now });
+      const flight = flightOf(drone);
+      if (flight.deliveryId === deliveryId && isOnDelivery(flight.state)) {
+        await manager.update(
+          Drone,
+          { id: drone.id },
+          { ...flightColumns(recallHome(flight, drone.homeBase, now)), telemetryDue: true },
+        );
+      }
     });
   }
 
@@ -162,12 +211,14 @@ export class AssignmentsService {
     const existing = await manager.findOneBy(Assignment, { deliveryId });
     if (existing) return { created: false, assignment: this.retriedAssignment(existing, route) };
 
+    const now = new Date();
     const candidates = this.rankCandidates(
       await manager.findBy(Drone, {
         status: 'idle',
         maxPayloadKg: MoreThanOrEqual(route.packageWeightKg),
       }),
       route,
+      now,
     );
     const droneId = await lockFirstFreeDrone(
       manager,
@@ -181,7 +232,14 @@ export class AssignmentsService {
         this.config.NO_DRONE_RETRY_AFTER_SECONDS,
       );
     }
-    await manager.update(Drone, { id: chosen.drone.id }, { status: 'assigned' });
+    await manager.update(
+      Drone,
+      { id: chosen.drone.id },
+      {
+        ...flightColumns(startDeliveryFlight(flightOf(chosen.drone), deliveryId, now)),
+        telemetryDue: true,
+      },
+    );
     const assignment = manager.create(Assignment, {
       deliveryId,
       status: 'active',
@@ -201,8 +259,7 @@ export class AssignmentsService {
   }
 
   /** Drones with the battery for the trip, nearest to the pickup first. */
-  private rankCandidates(idleDrones: Drone[], route: Route): Candidate[] {
-    const now = new Date();
+  private rankCandidates(idleDrones: Drone[], route: Route, now: Date): Candidate[] {
     return idleDrones
       .map((drone) => ({ drone, plan: this.planFor(drone, route, now) }))
       .filter(
@@ -222,8 +279,8 @@ export class AssignmentsService {
       homeBase: drone.homeBase,
       notBefore: route.requestedPickupTime ?? undefined,
       now,
-      speedKmh: this.config.DRONE_SPEED_KMH,
-      loadSeconds: this.config.LOAD_TIME_SECONDS,
+      speedKmh: this.flight.speedKmh,
+      loadSeconds: this.flight.loadMs / 1_000,
     });
   }
 
@@ -263,7 +320,28 @@ async function lockFirstFreeDrone(
   return rows[0]?.id;
 }
 
-function routeColumns(route: Route, plan: TripPlan): Partial<Assignment> {
+/**
+ * The assignment and its drone, locked in the one order every writer uses: the drone first. Null
+ * for an unknown delivery or a tombstone. The status is read under the lock.
+ */
+async function lockAssignmentWithDrone(
+  manager: EntityManager,
+  deliveryId: string,
+): Promise<{ assignment: Assignment; drone: Drone } | null> {
+  const unlocked = await manager.findOneBy(Assignment, { deliveryId });
+  if (!unlocked || unlocked.droneId === null) return null;
+  const drone = await manager.findOneOrFail(Drone, {
+    where: { id: unlocked.droneId },
+    lock: { mode: 'pessimistic_write' },
+  });
+  const assignment = await manager.findOneOrFail(Assignment, {
+    where: { deliveryId },
+    lock: { mode: 'pessimistic_write' },
+  });
+  return { assignment, drone };
+}
+
+function routeColumns(route: Route, plan: Etas): Partial<Assignment> {
   return {
     pickupLat: route.pickup.lat,
     pickupLng: route.pickup.lng,

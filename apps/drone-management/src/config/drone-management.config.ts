@@ -1,11 +1,14 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
+  IsArray,
   IsIn,
   IsInt,
   IsNumber,
   IsPositive,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -15,6 +18,16 @@ import { loadEnvironment } from '@drone-delivery/service-defaults';
 import { type ServiceArea } from '../geo/geo';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
+
+/** `host:port[,host:port]` from the environment, as a list. */
+function brokerList({ value }: { value: unknown }): unknown {
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter((broker) => broker.length > 0)
+    : value;
+}
 
 /** Every setting of the drone-management service, from the environment, checked at start-up. */
 export class DroneManagementConfig {
@@ -27,6 +40,13 @@ export class DroneManagementConfig {
   @IsString() @MinLength(32) SERVICE_TOKEN_SECRET!: string;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: 'log' | 'warn' = 'log';
+
+  /** Kafka bootstrap servers, `host:port[,host:port]`: where the telemetry goes. */
+  @Transform(brokerList)
+  @IsArray()
+  @ArrayNotEmpty()
+  @Matches(/^[^:\s]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' })
+  KAFKA_BROKERS!: string[];
 
   /** Where we deliver: pickups and dropoffs within this many km of the centre. */
   @Type(() => Number)
@@ -51,13 +71,36 @@ export class DroneManagementConfig {
   /** Distance a seeded drone flies on a full battery. */
   @Type(() => Number) @IsNumber(FINITE) @IsPositive() DRONE_MAX_RANGE_KM: number = 60;
 
-  /** Cruise speed the ETAs are planned with. */
+  /** Cruise speed, in simulated time: drones fly it and ETAs are planned with it. */
   @Type(() => Number) @IsNumber(FINITE) @IsPositive() DRONE_SPEED_KMH: number = 60;
-  /** Time on the ground at the pickup to load the package. */
+  /** Time on the ground to load the package at the pickup, and to unload it at the dropoff. */
   @Type(() => Number) @IsInt() @Min(0) LOAD_TIME_SECONDS: number = 60;
+
+  /** Simulated minutes per real minute: 10 makes a 10-minute delivery flight last one minute. */
+  @Type(() => Number)
+  @IsNumber(FINITE)
+  @IsPositive()
+  @Max(100_000)
+  SIMULATION_TIME_SCALE: number = 10;
+  /** Fly the assigned drones (and publish their telemetry); `false` leaves them where they are. */
+  @IsIn(['true', 'false']) SIMULATOR_ENABLED = 'true';
+  /** Real time between two advances of the flights. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(60_000) SIMULATOR_TICK_MS: number = 500;
+  /** Real time between two telemetry reports of one drone (state changes are reported at once). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600_000) TELEMETRY_INTERVAL_MS: number = 1_000;
+  /** Battery recharged per simulated minute on the charger at the home base. */
+  @Type(() => Number)
+  @IsNumber(FINITE)
+  @IsPositive()
+  @Max(100)
+  CHARGE_PERCENT_PER_MINUTE: number = 5;
 
   /** Retry-After of a 409 "no drone available": roughly how long until a drone may be free. */
   @Type(() => Number) @IsInt() @Min(1) NO_DRONE_RETRY_AFTER_SECONDS: number = 30;
+
+  get simulatorEnabled(): boolean {
+    return this.SIMULATOR_ENABLED === 'true';
+  }
 
   get serviceArea(): ServiceArea {
     return {

@@ -2,7 +2,9 @@ import {
   destinationPoint,
   EARTH_RADIUS_KM,
   haversineKm,
+  initialBearing,
   isInServiceArea,
+  moveTowards,
   planTrip,
   remainingRangeKm,
 } from './geo';
@@ -48,6 +50,33 @@ describe('destinationPoint', () => {
   it('goes north at bearing 0 and east at bearing 90', () => {
     expect(destinationPoint(SEATTLE, 0, 10).lat).toBeGreaterThan(SEATTLE.lat);
     expect(destinationPoint(SEATTLE, 90, 10).lng).toBeGreaterThan(SEATTLE.lng);
+  });
+});
+
+describe('initialBearing', () => {
+  it('points the way destinationPoint went', () => {
+    for (const bearing of [0, 45, 90, 200, 315]) {
+      expect(initialBearing(SEATTLE, destinationPoint(SEATTLE, bearing, 20))).toBeCloseTo(
+        bearing,
+        6,
+      );
+    }
+  });
+});
+
+describe('moveTowards', () => {
+  const target = destinationPoint(SEATTLE, 70, 10);
+
+  it('moves the given distance along the great circle towards the target', () => {
+    const point = moveTowards(SEATTLE, target, 4);
+    expect(haversineKm(SEATTLE, point)).toBeCloseTo(4, 6);
+    expect(haversineKm(point, target)).toBeCloseTo(6, 6);
+  });
+
+  it('stops at the target instead of overshooting it, and stays put for no distance', () => {
+    expect(moveTowards(SEATTLE, target, 10.5)).toEqual(target);
+    expect(moveTowards(SEATTLE, target, 0)).toEqual(SEATTLE);
+    expect(moveTowards(target, target, 1)).toEqual(target);
   });
 });
 

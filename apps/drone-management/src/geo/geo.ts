@@ -50,6 +50,26 @@ export function destinationPoint(
   return { lat: degrees(lat2), lng: ((degrees(lng2) + 540) % 360) - 180 };
 }
 
+/** Initial bearing (degrees clockwise from north) of the great circle from `from` to `to`. */
+export function initialBearing(from: GeoPoint, to: GeoPoint): number {
+  const lat1 = radians(from.lat);
+  const lat2 = radians(to.lat);
+  const dLng = radians(to.lng - from.lng);
+  const y = Math.sin(dLng) * Math.cos(lat2);
+  const x = Math.cos(lat1) * Math.sin(lat2) - Math.sin(lat1) * Math.cos(lat2) * Math.cos(dLng);
+  return (degrees(Math.atan2(y, x)) + 360) % 360;
+}
+
+/**
+ * The point `distanceKm` from `from` on the great circle towards `to`; `to` itself once the
+ * distance covers the whole way (a drone does not overshoot its stop).
+ */
+export function moveTowards(from: GeoPoint, to: GeoPoint, distanceKm: number): GeoPoint {
+  if (distanceKm >= haversineKm(from, to)) return { lat: to.lat, lng: to.lng };
+  if (distanceKm <= 0) return { lat: from.lat, lng: from.lng };
+  return destinationPoint(from, initialBearing(from, to), distanceKm);
+}
+
 export interface TripRequest {
   /** Where the drone is now. */
   droneAt: GeoPoint;

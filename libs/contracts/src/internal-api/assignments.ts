@@ -24,11 +24,11 @@ export interface PutAssignmentRequest {
  */
 export type PatchAssignmentRequest = Partial<Pick<PutAssignmentRequest, 'dropoff' | 'pickupTime'>>;
 
-/** `GET /internal/v1/assignments/{deliveryId}` → 200 | 404. `DELETE` → 204, also when already released. */
+/** `GET /internal/v1/assignments/{deliveryId}` → 200 | 404. `DELETE` → 204, also when already released or completed. */
 export interface AssignmentView {
   deliveryId: string;
   droneId: string;
-  status: 'active' | 'released';
+  status: 'active' | 'released' | 'completed';
   pickup: GeoPoint;
   dropoff: GeoPoint;
   packageWeightKg: number;
