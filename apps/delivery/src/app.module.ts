@@ -10,6 +10,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { Delivery } from './deliveries/delivery.entity';
 import { DELIVERY_MIGRATIONS } from './migrations';
 import { OutboxEvent } from './outbox/outbox-event.entity';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 /** Configuration and service tokens, visible to every feature module. */
 @Global()
@@ -50,6 +51,7 @@ export class AppModule {
         ),
         HealthModule,
         DeliveriesModule,
+        TelemetryModule,
       ],
     };
   }

@@ -13,6 +13,8 @@ import { CORRELATION_ID_HEADER, ServiceTokens } from '@drone-delivery/http';
 import {
   createTestDatabase,
   startServiceProcess,
+  testKafkaBrokers,
+  uniqueGroupId,
   type ServiceProcess,
   type TestDatabase,
 } from '@drone-delivery/testing';
@@ -32,7 +34,6 @@ interface OutboxRow {
   topic: string;
   key: string;
   payload: unknown;
-  published_at: Date | null;
 }
 
 interface Answer<T> {
@@ -70,7 +71,13 @@ describe('delivery service', () => {
     database = await createTestDatabase('delivery');
     delivery = await startServiceProcess({
       app: 'delivery',
-      env: { DATABASE_URL: database.url, SERVICE_TOKEN_SECRET: SECRET, LOG_LEVEL: 'warn' },
+      env: {
+        DATABASE_URL: database.url,
+        SERVICE_TOKEN_SECRET: SECRET,
+        LOG_LEVEL: 'warn',
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        KAFKA_GROUP_ID: uniqueGroupId('delivery-api'),
+      },
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
@@ -118,7 +125,7 @@ describe('delivery service', () => {
 
   async function outboxRows(deliveryId: string): Promise<OutboxRow[]> {
     const { rows } = await db.query<OutboxRow>(
-      `SELECT id, delivery_id, sequence, type, topic, key, payload, published_at
+      `SELECT id, delivery_id, sequence, type, topic, key, payload
          FROM outbox WHERE delivery_id = $1 ORDER BY sequence`,
       [deliveryId],
     );
@@ -162,7 +169,6 @@ describe('delivery service', () => {
         type: DELIVERY_EVENT_TYPES.DeliveryCreated,
         topic: 'delivery.events.v1',
         key: deliveryId,
-        published_at: null,
       });
       const event = parseDeliveryEvent(row.payload);
       expect(event).toEqual({

@@ -10,5 +10,7 @@ import { Delivery } from './delivery.entity';
   imports: [TypeOrmModule.forFeature([Delivery]), OutboxModule],
   controllers: [DeliveriesController, DeliveryStatusController],
   providers: [DeliveriesService],
+  // The telemetry consumer moves deliveries through the same service as the internal API.
+  exports: [DeliveriesService],
 })
 export class DeliveriesModule {}

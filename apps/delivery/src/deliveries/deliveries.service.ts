@@ -8,6 +8,8 @@ import {
   type DeliveryStage,
   type DeliveryStatusView,
   type DeliveryView,
+  type DroneTelemetryEvent,
+  type GeoPoint,
   type PatchDeliveryRequest,
   type PutDeliveryRequest,
 } from '@drone-delivery/contracts';
@@ -19,6 +21,7 @@ import {
   emptyChangeProblem,
   stageConflictProblem,
 } from './delivery-problems';
+import { isNewerReport, stagesProvenBy } from './delivery-progress';
 import { moveTo, StageTransitionError } from './delivery-stage';
 import {
   creationFields,
@@ -130,6 +133,67 @@ export class DeliveriesService {
     });
   }
 
+  /**
+   * Applies one drone report to the delivery it names, in one transaction under the row lock:
+   * the location and ETAs when the report is newer than the last one applied, and every stage
+   * the report proves (see delivery-progress.ts), each with its event. Reports for deliveries
+   * this service does not know, from a drone the delivery is not assigned to, or for a Completed
+   * or Cancelled delivery change nothing. No inbox: a report applied again is not newer and its
+   * stages are already reached, so a redelivered or duplicated report is a no-op by construction.
+   */
+  async applyDroneReport(report: DroneTelemetryEvent): Promise<DroneReportOutcome> {
+    const { deliveryId, droneId, state } = report.data;
+    if (deliveryId === null) return 'no-delivery';
+    return this.dataSource.transaction(async (manager) => {
+      const delivery = await manager.findOne(Delivery, {
+        where: { id: deliveryId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!delivery) return 'unknown-delivery';
+      if (delivery.droneId !== droneId.toLowerCase()) return 'other-drone';
+      if (delivery.stage === 'Completed' || delivery.stage === 'Cancelled') return 'final';
+
+      const newer = takeIfNewer(delivery, report);
+      const stages = stagesProvenBy(delivery.stage, {
+        reported: state,
+        newest: delivery.lastReportState ?? state,
+      });
+      for (const stage of stages) await this.recordProvenStage(manager, delivery, stage, report);
+      if (stages.length > 0) return 'stage-changed';
+      if (!newer) return 'stale';
+      delivery.updatedAt = new Date();
+      await manager.save(Delivery, delivery);
+      return 'located';
+    });
+  }
+
+  /** Moves the delivery to a stage telemetry proved, with its event. */
+  private async recordProvenStage(
+    manager: EntityManager,
+    delivery: Delivery,
+    stage: DeliveryStage,
+    report: DroneTelemetryEvent,
+  ): Promise<void> {
+    delivery.stage = moveTo(delivery.stage, stage);
+    const ids = { deliveryId: delivery.id, droneId: delivery.droneId };
+    if (stage === 'InTransit') {
+      // Where the drone was with the package on board (the unloading spot, if that is all we saw).
+      await this.recordChange(manager, delivery, 'DeliveryInTransit', {
+        ...ids,
+        location: report.data.location,
+      });
+      return;
+    }
+    // The package stays where it was dropped off while the drone flies on: an unloading drone is
+    // there; one already returning has left the planned dropoff behind it.
+    const location =
+      report.data.state === 'unloading'
+        ? report.data.location
+        : { lat: delivery.dropoffLat, lng: delivery.dropoffLng };
+    setLastKnownLocation(delivery, location);
+    await this.recordChange(manager, delivery, 'DeliveryCompleted', { ...ids, location });
+  }
+
   private async loadDelivery(deliveryId: string): Promise<Delivery> {
     const delivery = await this.dataSource.manager.findOneBy(Delivery, { id: deliveryId });
     if (!delivery) throw deliveryNotFound(deliveryId);
@@ -175,6 +239,43 @@ export class DeliveriesService {
   }
 }
 
+/** What a drone report did, for the consumer's logs. */
+export type DroneReportOutcome =
+  | 'no-delivery'
+  | 'unknown-delivery'
+  | 'other-drone'
+  | 'final'
+  | 'stale'
+  | 'located'
+  | 'stage-changed';
+
+/**
+ * Takes the report's location, ETAs and order when it is newer than the newest one applied;
+ * answers whether it was. A late report still counts as evidence for the stage, never for where
+ * the drone is now.
+ */
+function takeIfNewer(delivery: Delivery, report: DroneTelemetryEvent): boolean {
+  const order = { time: new Date(report.time), sequence: report.sequence };
+  const applied =
+    delivery.lastReportAt === null
+      ? null
+      : { time: delivery.lastReportAt, sequence: delivery.lastReportSequence ?? 0 };
+  if (!isNewerReport(order, applied)) return false;
+  const { state, location, pickupEta, dropoffEta } = report.data;
+  delivery.lastReportAt = order.time;
+  delivery.lastReportSequence = order.sequence;
+  delivery.lastReportState = state;
+  setLastKnownLocation(delivery, location);
+  if (pickupEta !== undefined) delivery.pickupEta = new Date(pickupEta);
+  if (dropoffEta !== undefined) delivery.dropoffEta = new Date(dropoffEta);
+  return true;
+}
+
+function setLastKnownLocation(delivery: Delivery, location: GeoPoint): void {
+  delivery.lastKnownLat = location.lat;
+  delivery.lastKnownLng = location.lng;
+}
+
 function newDelivery(id: string, request: PutDeliveryRequest, now: Date): Delivery {
   return Object.assign(new Delivery(), {
     id,
@@ -194,6 +295,9 @@ function newDelivery(id: string, request: PutDeliveryRequest, now: Date): Delive
     stage: 'Created',
     lastKnownLat: null,
     lastKnownLng: null,
+    lastReportAt: null,
+    lastReportSequence: null,
+    lastReportState: null,
     // The DeliveryCreated event, written with the row, is the delivery's first.
     lastSequence: 1,
     createdAt: now,

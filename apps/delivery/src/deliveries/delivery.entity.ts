@@ -1,5 +1,15 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { type ConfirmationType, type DeliveryStage } from '@drone-delivery/contracts';
+import {
+  type ConfirmationType,
+  type DeliveryStage,
+  type DroneFlightState,
+} from '@drone-delivery/contracts';
+
+/** bigint arrives from the driver as a string; drone sequences stay far below 2^53. */
+const BIGINT_AS_NUMBER = {
+  to: (value: number | null) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
 
 /**
  * One delivery. Positions are lat/lng column pairs (checked ranges in the schema); instants are
@@ -29,6 +39,16 @@ export class Delivery {
   lastKnownLng!: number | null;
   /** Sequence of the newest event written for this delivery (0 before the first). */
   @Column('integer', { name: 'last_sequence' }) lastSequence!: number;
+  /** The newest drone report applied (time, the drone's sequence, state); null before the first. */
+  @Column('timestamptz', { name: 'last_report_at', nullable: true }) lastReportAt!: Date | null;
+  @Column('bigint', {
+    name: 'last_report_sequence',
+    nullable: true,
+    transformer: BIGINT_AS_NUMBER,
+  })
+  lastReportSequence!: number | null;
+  @Column('text', { name: 'last_report_state', nullable: true })
+  lastReportState!: DroneFlightState | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

@@ -1,4 +1,5 @@
 import { CreateDeliveries1732450000000 } from './1732450000000-create-deliveries';
+import { TrackDroneReports1732460000000 } from './1732460000000-track-drone-reports';
 
 /** In order. A migration, once released, is never edited: add a new one. */
-export const DELIVERY_MIGRATIONS = [CreateDeliveries1732450000000];
+export const DELIVERY_MIGRATIONS = [CreateDeliveries1732450000000, TrackDroneReports1732460000000];

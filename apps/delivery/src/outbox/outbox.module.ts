@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
+import { OutboxRelayService } from './outbox-relay.service';
 import { OutboxService } from './outbox.service';
 
-/** The transactional outbox of delivery events; publishing it to Kafka is the relay's job. */
+/** The transactional outbox of delivery events, and the relay that publishes it to Kafka. */
 @Module({
-  providers: [OutboxService],
+  providers: [OutboxService, OutboxRelayService, OutboxCommitSubscriber],
   exports: [OutboxService],
 })
 export class OutboxModule {}

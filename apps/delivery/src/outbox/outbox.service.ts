@@ -5,6 +5,12 @@ import { currentCorrelationId } from '@drone-delivery/http';
 import { type DeliveryEventFacts, deliveryEventEnvelope } from './delivery-event-envelope';
 import { OutboxEvent } from './outbox-event.entity';
 
+/**
+ * The Kafka headers of every delivery event: CloudEvents' Kafka binding, structured mode (the
+ * whole envelope is the value), so a consumer knows the format without opening it.
+ */
+export const DELIVERY_EVENT_HEADERS = { 'content-type': 'application/cloudevents+json' };
+
 /** Writes delivery events into the outbox, inside the caller's transaction. */
 @Injectable()
 export class OutboxService {
@@ -28,6 +34,7 @@ export class OutboxService {
       topic: TOPICS.deliveryEvents.name,
       key: event.subject,
       payload: event,
+      headers: DELIVERY_EVENT_HEADERS,
     });
     await manager.insert(OutboxEvent, row);
     return row;

@@ -42,6 +42,8 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  /** A notify() that came while a batch was being sent: the next pause is skipped. */
+  private notified = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.table = options.table ?? 'outbox';
@@ -54,6 +56,8 @@ export class OutboxRelay {
 
   /** Claims, sends and marks one batch; returns how many rows it published. */
   async publishBatch(): Promise<number> {
+    // Rows committed from now on are seen by this batch or trigger the next one.
+    this.notified = false;
     return this.options.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT position, id, topic, key, payload, headers FROM ${this.table}
@@ -103,6 +107,7 @@ export class OutboxRelay {
 
   /** Nudges an idle relay, e.g. right after a commit that wrote outbox rows. */
   notify(): void {
+    this.notified = true;
     this.wake?.();
   }
 
@@ -144,6 +149,10 @@ export class OutboxRelay {
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.notified || this.stopping) {
+      this.notified = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.wake?.(), ms);
       this.wake = () => {
