@@ -6,6 +6,11 @@ export interface KafkaTransportSettings {
   brokers: string[];
   /** Consumer group; only for a service that consumes. Nest appends `-server`. */
   groupId?: string;
+  /**
+   * Partitions handled at once by one consumer (default 4). Order holds within a partition,
+   * hence per key; handlers of different partitions run concurrently.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -38,6 +43,9 @@ export function kafkaTransportOptions(settings: KafkaTransportSettings): KafkaOp
       // kafkajs starts a new consumer group at the log end, silently skipping every message
       // written before the group first joined; consumers here must see all of them.
       subscribe: { fromBeginning: true },
+      // kafkajs handles one partition at a time by default: one slow database write holds up
+      // every partition of the consumer.
+      run: { partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 4 },
     },
   };
 }
