@@ -9,6 +9,10 @@ import { DELIVERY_CONFIG } from './config/delivery.config.token';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { Delivery } from './deliveries/delivery.entity';
 import { DELIVERY_MIGRATIONS } from './migrations';
+import { NotificationOutboxRow } from './notifications/matcher/notification-outbox-row.entity';
+import { NotificationsModule } from './notifications/notifications.module';
+import { NotificationDelivery } from './notifications/notifier/notification-delivery.entity';
+import { NotificationSubscription } from './notifications/subscriptions/notification-subscription.entity';
 import { OutboxEvent } from './outbox/outbox-event.entity';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -45,13 +49,20 @@ export class AppModule {
           postgresOptions({
             url: config.DATABASE_URL,
             applicationName: DELIVERY_SERVICE,
-            entities: [Delivery, OutboxEvent],
+            entities: [
+              Delivery,
+              OutboxEvent,
+              NotificationSubscription,
+              NotificationOutboxRow,
+              NotificationDelivery,
+            ],
             migrations: DELIVERY_MIGRATIONS,
           }),
         ),
         HealthModule,
         DeliveriesModule,
         TelemetryModule,
+        NotificationsModule,
       ],
     };
   }

@@ -33,6 +33,17 @@ export {
   type DroneTelemetryEvent,
 } from './events/drone-telemetry';
 export * from './events/delivery-events';
+export {
+  E164_PHONE_NUMBER,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_COMMAND_SOURCE,
+  parseNotificationCommand,
+  SEND_NOTIFICATION,
+  SEND_NOTIFICATION_DATA_SCHEMA,
+  type NotificationChannel,
+  type SendNotificationCommand,
+  type SendNotificationData,
+} from './events/notification-commands';
 export { GEO_POINT_SCHEMA } from './events/geo.schema';
 export { TOPICS, type TopicName } from './events/topics';
 export {

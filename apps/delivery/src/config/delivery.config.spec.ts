@@ -32,4 +32,54 @@ describe('loadDeliveryConfig', () => {
   ])('refuses to start when KAFKA_BROKERS is %s', (_, env) => {
     expect(() => loadDeliveryConfig({ ...REQUIRED, ...env })).toThrow(/KAFKA_BROKERS/);
   });
+
+  it('starts without any notification channel configured, with defaults for the rest', () => {
+    const config = loadDeliveryConfig({
+      ...REQUIRED,
+      KAFKA_BROKERS: 'localhost:9094',
+      SMTP_URL: '',
+    });
+
+    expect(config).toMatchObject({
+      NOTIFICATION_MATCHER_GROUP_ID: 'delivery-notification-matcher',
+      NOTIFIER_GROUP_ID: 'delivery-notifier',
+      NOTIFY_MAX_ATTEMPTS: 3,
+    });
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.SMS_PROVIDER_URL).toBeUndefined();
+  });
+
+  it('reads the notification channels from the environment', () => {
+    const config = loadDeliveryConfig({
+      ...REQUIRED,
+      KAFKA_BROKERS: 'localhost:9094',
+      SMTP_URL: 'smtp://mailer:secret@mail:587',
+      SMTP_FROM: 'Deliveries <deliveries@example.com>',
+      SMS_PROVIDER_URL: 'https://sms.example.com/v1/messages',
+      SMS_PROVIDER_TOKEN: 'token',
+      NOTIFY_MAX_ATTEMPTS: '5',
+    });
+
+    expect(config).toMatchObject({
+      SMTP_URL: 'smtp://mailer:secret@mail:587',
+      SMTP_FROM: 'Deliveries <deliveries@example.com>',
+      SMS_PROVIDER_URL: 'https://sms.example.com/v1/messages',
+      SMS_PROVIDER_TOKEN: 'token',
+      NOTIFY_MAX_ATTEMPTS: 5,
+    });
+  });
+
+  it.each([
+    [
+      'an SMS provider without its token',
+      { SMS_PROVIDER_URL: 'https://sms.example.com' },
+      /SMS_PROVIDER_TOKEN/,
+    ],
+    ['a mail server that is not an SMTP URL', { SMTP_URL: 'http://mail:25' }, /SMTP_URL/],
+    ['no attempt at all', { NOTIFY_MAX_ATTEMPTS: '0' }, /NOTIFY_MAX_ATTEMPTS/],
+  ])('refuses to start with %s', (_, env, reason) => {
+    expect(() =>
+      loadDeliveryConfig({ ...REQUIRED, KAFKA_BROKERS: 'localhost:9094', ...env }),
+    ).toThrow(reason);
+  });
 });

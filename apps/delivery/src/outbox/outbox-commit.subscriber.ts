@@ -1,47 +1,47 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  DataSource,
   type EntitySubscriberInterface,
   type InsertEvent,
+  type ObjectLiteral,
   type TransactionCommitEvent,
   type TransactionRollbackEvent,
 } from 'typeorm';
-import { OutboxEvent } from './outbox-event.entity';
-import { OutboxRelayService } from './outbox-relay.service';
 
-/** Marks, on a transaction's query runner, that the transaction wrote outbox rows. */
-const WROTE_OUTBOX = 'wroteOutbox';
+/** The entity class of an outbox table. */
+export type OutboxEntity = new () => ObjectLiteral;
 
 /**
- * Wakes the relay right after a transaction that wrote outbox rows commits (not before: until
- * then the relay cannot see them), so an event leaves within milliseconds instead of at the next
- * poll. Every write path gets this without remembering to; a missed nudge only costs latency.
+ * Wakes a relay right after a transaction that wrote rows of its outbox commits (not before:
+ * until then the relay cannot see them), so a message leaves within milliseconds instead of at
+ * the next poll. Every write path gets this without remembering to; a missed nudge only costs
+ * latency. One per outbox: a transaction that writes into both wakes both relays.
  */
-@Injectable()
-export class OutboxCommitSubscriber implements EntitySubscriberInterface<OutboxEvent> {
+export class OutboxCommitSubscriber implements EntitySubscriberInterface<ObjectLiteral> {
+  /** Marks, on a transaction's query runner, that the transaction wrote rows of this outbox. */
+  private readonly marker: string;
+
   constructor(
-    @InjectDataSource() dataSource: DataSource,
-    private readonly relay: OutboxRelayService,
+    private readonly outbox: OutboxEntity,
+    table: string,
+    private readonly relay: { notify(): void },
   ) {
-    dataSource.subscribers.push(this);
+    this.marker = `wroteOutbox:${table}`;
   }
 
-  listenTo(): typeof OutboxEvent {
-    return OutboxEvent;
+  listenTo(): OutboxEntity {
+    return this.outbox;
   }
 
-  afterInsert(event: InsertEvent<OutboxEvent>): void {
-    event.queryRunner.data[WROTE_OUTBOX] = true;
+  afterInsert(event: InsertEvent<ObjectLiteral>): void {
+    event.queryRunner.data[this.marker] = true;
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner.data[WROTE_OUTBOX] !== true) return;
-    delete event.queryRunner.data[WROTE_OUTBOX];
+    if (event.queryRunner.data[this.marker] !== true) return;
+    delete event.queryRunner.data[this.marker];
     this.relay.notify();
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    delete event.queryRunner.data[WROTE_OUTBOX];
+    delete event.queryRunner.data[this.marker];
   }
 }

@@ -1,43 +1,51 @@
 import {
-  Inject,
-  Injectable,
+  type FactoryProvider,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { DELIVERY_SERVICE } from '@drone-delivery/contracts';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
 import { createIdempotentProducer, OutboxRelay, type Producer } from '@drone-delivery/messaging';
 import { type DeliveryConfig } from '../config/delivery.config';
 import { DELIVERY_CONFIG } from '../config/delivery.config.token';
+import { OutboxCommitSubscriber, type OutboxEntity } from './outbox-commit.subscriber';
+
+/** Which outbox a relay publishes. The service has two: delivery events, notification commands. */
+export interface OutboxRelaySettings {
+  /** The entity of the outbox table (the shared outbox shape, createOutboxTableSql). */
+  outbox: OutboxEntity;
+  /** Names the relay's producer in broker logs. */
+  clientId: string;
+}
 
 /**
- * Publishes the outbox to Kafka for as long as the service runs (OutboxRelay: at least once, in
- * order per delivery, several replicas at once). Stopped in onApplicationShutdown, which Nest
- * calls after HTTP and the telemetry consumer have stopped taking work and before the database
- * closes: what the last requests wrote is flushed before the process exits.
+ * Publishes one outbox table to Kafka for as long as the service runs (OutboxRelay: at least
+ * once, in order per key, several replicas at once); a commit that wrote rows into it wakes it
+ * at once (OutboxCommitSubscriber). Stopped in onApplicationShutdown, which Nest calls after
+ * HTTP and the consumers have stopped taking work and before the database closes: what the last
+ * requests and messages wrote is flushed before the process exits.
  */
-@Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelayService.name);
+  private readonly logger: Logger;
   private readonly producer: Producer;
   private readonly relay: OutboxRelay;
 
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    @Inject(DELIVERY_CONFIG) config: DeliveryConfig,
-  ) {
+  constructor(dataSource: DataSource, config: DeliveryConfig, settings: OutboxRelaySettings) {
+    const table = dataSource.getMetadata(settings.outbox).tableName;
+    this.logger = new Logger(`${OutboxRelayService.name}(${table})`);
     this.producer = createIdempotentProducer({
-      clientId: `${DELIVERY_SERVICE}-outbox`,
+      clientId: settings.clientId,
       brokers: config.KAFKA_BROKERS,
     });
     this.relay = new OutboxRelay({
       dataSource,
       producer: this.producer,
+      table,
       idleDelayMs: config.OUTBOX_POLL_MS,
       log: (level, message) => this.logger[level](message),
     });
+    dataSource.subscribers.push(new OutboxCommitSubscriber(settings.outbox, table, this));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -54,4 +62,20 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     await this.relay.stop();
     await this.producer.disconnect();
   }
+}
+
+/**
+ * The relay of one outbox as a provider of the module that writes it. Nothing injects it: Nest
+ * runs its lifecycle hooks, which start and stop it with the app.
+ */
+export function outboxRelayProvider(
+  token: symbol,
+  settings: OutboxRelaySettings,
+): FactoryProvider<OutboxRelayService> {
+  return {
+    provide: token,
+    inject: [getDataSourceToken(), DELIVERY_CONFIG],
+    useFactory: (dataSource: DataSource, config: DeliveryConfig) =>
+      new OutboxRelayService(dataSource, config, settings),
+  };
 }

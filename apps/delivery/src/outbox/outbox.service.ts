@@ -6,10 +6,11 @@ import { type DeliveryEventFacts, deliveryEventEnvelope } from './delivery-event
 import { OutboxEvent } from './outbox-event.entity';
 
 /**
- * The Kafka headers of every delivery event: CloudEvents' Kafka binding, structured mode (the
- * whole envelope is the value), so a consumer knows the format without opening it.
+ * The Kafka headers of every message the service publishes (delivery events, notification
+ * commands): CloudEvents' Kafka binding, structured mode (the whole envelope is the value), so a
+ * consumer knows the format without opening it.
  */
-export const DELIVERY_EVENT_HEADERS = { 'content-type': 'application/cloudevents+json' };
+export const CLOUD_EVENT_HEADERS = { 'content-type': 'application/cloudevents+json' };
 
 /** Writes delivery events into the outbox, inside the caller's transaction. */
 @Injectable()
@@ -34,7 +35,7 @@ export class OutboxService {
       topic: TOPICS.deliveryEvents.name,
       key: event.subject,
       payload: event,
-      headers: DELIVERY_EVENT_HEADERS,
+      headers: CLOUD_EVENT_HEADERS,
     });
     await manager.insert(OutboxEvent, row);
     return row;

@@ -1,14 +1,9 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  type DroneTelemetryEvent,
-  EventValidationError,
-  parseDroneTelemetry,
-  TOPICS,
-} from '@drone-delivery/contracts';
+import { parseDroneTelemetry, TOPICS } from '@drone-delivery/contracts';
 import { withCorrelationId } from '@drone-delivery/http';
-import { InvalidMessageError } from '@drone-delivery/messaging';
 import { DeliveriesService } from '../deliveries/deliveries.service';
+import { DELIVERY_CONSUMERS, parseMessage } from '../delivery-consumers';
 
 /**
  * Consumes `drone.telemetry.v1`: each report moves the delivery it names (location, ETAs,
@@ -21,9 +16,10 @@ export class DroneTelemetryController {
 
   constructor(private readonly deliveries: DeliveriesService) {}
 
-  @EventPattern<string>(TOPICS.droneTelemetry.name)
+  @EventPattern<string>(TOPICS.droneTelemetry.name, DELIVERY_CONSUMERS.telemetry)
   async trackDelivery(@Payload() message: unknown): Promise<void> {
-    const report = parseReport(message);
+    // A report that breaks the contract can never be applied: it goes to the DLQ at once.
+    const report = parseMessage(parseDroneTelemetry, message);
     // Events derived from the report carry its correlation id, or else its id: the cause.
     await withCorrelationId(report.correlationid ?? report.id, async () => {
       const outcome = await this.deliveries.applyDroneReport(report);
@@ -34,15 +30,5 @@ export class DroneTelemetryController {
         );
       }
     });
-  }
-}
-
-/** A report that breaks the contract can never be applied: it goes to the DLQ at once. */
-function parseReport(message: unknown): DroneTelemetryEvent {
-  try {
-    return parseDroneTelemetry(message);
-  } catch (error) {
-    if (error instanceof EventValidationError) throw new InvalidMessageError(error.message);
-    throw error;
   }
 }

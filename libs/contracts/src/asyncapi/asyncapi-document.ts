@@ -1,6 +1,7 @@
 import { CLOUD_EVENT_SCHEMA } from '../events/cloud-event';
 import { DELIVERY_EVENT_DATA_SCHEMAS } from '../events/delivery-events';
 import { DRONE_TELEMETRY_DATA_SCHEMA, DRONE_TELEMETRY_REPORTED } from '../events/drone-telemetry';
+import { SEND_NOTIFICATION, SEND_NOTIFICATION_DATA_SCHEMA } from '../events/notification-commands';
 import { TOPICS } from '../events/topics';
 
 /** One topic as documented: who writes it, who reads it, what it carries. */
@@ -38,8 +39,20 @@ export const DOCUMENTED_CHANNELS: DocumentedChannel[] = [
       'by `sequence`.',
     key: 'deliveryId',
     producer: 'delivery (outbox relay)',
-    consumers: ['delivery-history'],
+    consumers: ['delivery-history', 'delivery (notification matcher)'],
     messages: DELIVERY_EVENT_DATA_SCHEMAS,
+  },
+  {
+    topic: TOPICS.notificationCommands,
+    description:
+      'Notifications to send, one command per subscription channel and delivery event, from ' +
+      "delivery's notification matcher (through its own outbox) to its notifier: at least once; " +
+      'the notifier records each (subscription, event, channel) it sent and skips it when it ' +
+      'comes again.',
+    key: 'subscriptionId',
+    producer: 'delivery (notification matcher, outbox relay)',
+    consumers: ['delivery (notifier)'],
+    messages: { [SEND_NOTIFICATION]: SEND_NOTIFICATION_DATA_SCHEMA },
   },
 ];
 

@@ -1,0 +1,9 @@
+/**
+ * Why a send failed, in one line for the `last_error` column: fetch wraps the network error
+ * ("fetch failed") around the useful part (its cause: "connect ECONNREFUSED …").
+ */
+export function describeSendFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}

@@ -1,0 +1,32 @@
+import { Controller, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, type KafkaContext, Payload } from '@nestjs/microservices';
+import { parseNotificationCommand, TOPICS } from '@drone-delivery/contracts';
+import { withCorrelationId } from '@drone-delivery/http';
+import { DELIVERY_CONSUMERS, parseMessage } from '../../delivery-consumers';
+import { NotifierService } from './notifier.service';
+
+/**
+ * Consumes `notification.commands.v1` in its own consumer group and sends each notification.
+ * A malformed command is dead-lettered; a send that keeps failing is recorded, not
+ * dead-lettered (see NotifierService); the offset is committed once the outcome is recorded.
+ */
+@Controller()
+export class NotifierController {
+  private readonly logger = new Logger(NotifierController.name);
+
+  constructor(private readonly notifier: NotifierService) {}
+
+  @EventPattern<string>(TOPICS.notificationCommands.name, DELIVERY_CONSUMERS.notifier)
+  async sendNotification(@Payload() message: unknown, @Ctx() context: KafkaContext): Promise<void> {
+    const command = parseMessage(parseNotificationCommand, message);
+    await withCorrelationId(command.correlationid ?? command.id, async () => {
+      const outcome = await this.notifier.notify(command, () => context.getHeartbeat()());
+      if (outcome === 'unknown-subscription') {
+        this.logger.warn(
+          `command ${command.id} names subscription ${command.subject}, which this service ` +
+            'does not have: ignored',
+        );
+      }
+    });
+  }
+}

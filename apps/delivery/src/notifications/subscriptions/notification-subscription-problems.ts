@@ -1,0 +1,21 @@
+import { NotFoundException } from '@nestjs/common';
+import { fieldErrorsProblem, type ProblemException } from '@drone-delivery/service-defaults';
+
+export function deliveryToSubscribeNotFound(deliveryId: string): NotFoundException {
+  return new NotFoundException(`There is no delivery ${deliveryId}.`);
+}
+
+export function subscriptionNotFound(
+  deliveryId: string,
+  subscriptionId: string,
+): NotFoundException {
+  return new NotFoundException(
+    `Delivery ${deliveryId} has no notification subscription ${subscriptionId}.`,
+  );
+}
+
+export function noChannelProblem(): ProblemException {
+  return fieldErrorsProblem([
+    { field: 'body', message: 'give at least one of email, sms and webhookUrl' },
+  ]);
+}

@@ -1,0 +1,817 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  DELIVERY_EVENT_TYPES,
+  parseDeliveryEvent,
+  parseNotificationCommand,
+  SEND_NOTIFICATION,
+  TOPICS,
+  type DeliveryView,
+  type ProblemDetails,
+  type PutDeliveryRequest,
+  type SendNotificationCommand,
+} from '@drone-delivery/contracts';
+import { ServiceTokens } from '@drone-delivery/http';
+import { deadLetterTopic, DLQ_HEADERS } from '@drone-delivery/messaging';
+import {
+  createTestDatabase,
+  startServiceProcess,
+  testKafkaBrokers,
+  uniqueGroupId,
+  waitFor,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@drone-delivery/testing';
+
+/**
+ * Notifications, end to end in the delivery service as a real process against real Kafka and
+ * Postgres: subscribe over HTTP, change the delivery, and watch what reaches a real SMTP server,
+ * a webhook receiver and a fake SMS provider, each on loopback. Topics are shared with other
+ * tests, so everything here is told apart by this file's own ids.
+ */
+
+const SECRET = 'delivery-notifications-spec-service-token-secret-01';
+const SMS_TOKEN = 'sms-provider-token-for-the-notifications-spec';
+const SMTP_FROM = 'Drone Delivery Test <notify@drone-delivery.test>';
+const MAX_ATTEMPTS = 3;
+const COMMANDS_DLQ = deadLetterTopic(TOPICS.notificationCommands.name);
+const EVENTS_DLQ = deadLetterTopic(TOPICS.deliveryEvents.name);
+
+// ---- the outside world the notifier talks to ----
+
+interface ReceivedEmail {
+  from: string;
+  to: string[];
+  headers: Map<string, string>;
+  text: string;
+}
+
+interface ReceivedHttpCall {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Header lines of a raw message (folded lines joined), by lower-case name. */
+function parseEmail(raw: string, from: string, to: string[]): ReceivedEmail {
+  const [head, ...body] = raw.split('\r\n\r\n');
+  const headers = new Map<string, string>();
+  for (const line of head.replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  const encoded = body.join('\r\n');
+  const text =
+    headers.get('content-transfer-encoding') === 'quoted-printable'
+      ? encoded
+          .replace(/=\r\n/g, '')
+          .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+      : encoded;
+  return { from, to, headers, text: text.trim() };
+}
+
+/** An SMTP server on loopback that accepts every message and keeps it. */
+async function startSmtpServer(): Promise<{
+  port: number;
+  emails: ReceivedEmail[];
+  close(): Promise<void>;
+}> {
+  const emails: ReceivedEmail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const { mailFrom, rcptTo } = session.envelope;
+        emails.push(
+          parseEmail(
+            Buffer.concat(chunks).toString('utf8'),
+            mailFrom ? mailFrom.address : '',
+            rcptTo.map((recipient) => recipient.address),
+          ),
+        );
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    emails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** An HTTP server on loopback that keeps every call and answers with `status(path)`. */
+async function startHttpReceiver(
+  status: (path: string) => number,
+): Promise<{ url: string; calls: ReceivedHttpCall[]; close(): Promise<void> }> {
+  const calls: ReceivedHttpCall[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const path = request.url ?? '/';
+      calls.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(status(path)).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** What a webhook receiver does with the secret it was given: check the call is ours. */
+function hasValidSignature(call: ReceivedHttpCall, secret: string): boolean {
+  const timestamp = String(call.headers['x-drone-delivery-timestamp']);
+  const signature = String(call.headers['x-drone-delivery-signature']);
+  const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${call.body}`).digest('hex')}`;
+  const fresh = Math.abs(Date.now() / 1_000 - Number(timestamp)) < 300;
+  return (
+    fresh &&
+    signature.length === expected.length &&
+    timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+  );
+}
+
+// ---- Kafka, as an operator and as a misbehaving producer ----
+
+interface ReceivedMessage {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  value: string;
+}
+
+const received: ReceivedMessage[] = [];
+
+const kafkaClient = (brokers: string[]) =>
+  new Kafka({ clientId: 'delivery-notifications-test', brokers, logLevel: logLevel.NOTHING });
+
+async function startTopicReader(brokers: string[]): Promise<Consumer> {
+  const consumer = kafkaClient(brokers).consumer({
+    groupId: uniqueGroupId('delivery-notifications-reader'),
+  });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [
+      TOPICS.deliveryEvents.name,
+      TOPICS.notificationCommands.name,
+      COMMANDS_DLQ,
+      EVENTS_DLQ,
+    ],
+    fromBeginning: true,
+  });
+  await consumer.run({
+    eachMessage: ({ topic, message }) => {
+      received.push({
+        topic,
+        key: message.key?.toString() ?? '',
+        headers: Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+        ),
+        value: message.value?.toString() ?? '',
+      });
+      return Promise.resolve();
+    },
+  });
+  return consumer;
+}
+
+async function waitForMessages(
+  topic: string,
+  key: string,
+  count: number,
+): Promise<ReceivedMessage[]> {
+  return waitFor(
+    () => {
+      const messages = received.filter((message) => message.topic === topic && message.key === key);
+      return messages.length >= count && messages;
+    },
+    { timeoutMs: 30_000, description: `${count} messages keyed ${key} on ${topic}` },
+  );
+}
+
+// ---- the service under test ----
+
+interface Answer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+interface SubscriptionView {
+  subscriptionId: string;
+  deliveryId: string;
+  email?: string;
+  sms?: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  createdAt: string;
+}
+
+function putRequest(): PutDeliveryRequest {
+  const inAnHour = Date.now() + 3_600_000;
+  return {
+    accountId: '11111111-1111-4111-8111-111111111111',
+    packageId: uuidv7(),
+    droneId: uuidv7(),
+    pickup: { lat: 47.6101, lng: -122.3421 },
+    dropoff: { lat: 47.6205, lng: -122.3493 },
+    expedited: false,
+    confirmationRequired: 'none',
+    pickupEta: new Date(inAnHour).toISOString(),
+    dropoffEta: new Date(inAnHour + 1_200_000).toISOString(),
+  };
+}
+
+/** An address, a number and a webhook path no other test uses. */
+function uniqueSubscriber() {
+  const id = uuidv7();
+  const digits =
+    String(Date.now()).slice(-8) + String(Math.floor(Math.random() * 1_000)).padStart(3, '0');
+  return { email: `subscriber-${id}@example.com`, sms: `+1${digits}`, hook: `/hooks/${id}` };
+}
+
+describe('delivery notifications', () => {
+  const brokers = testKafkaBrokers();
+  const matcherGroup = uniqueGroupId('delivery-notification-matcher-spec');
+  const notifierGroup = uniqueGroupId('delivery-notifier-spec');
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let webhooks: Awaited<ReturnType<typeof startHttpReceiver>>;
+  let smsProvider: Awaited<ReturnType<typeof startHttpReceiver>>;
+  let reader: Consumer;
+  let producer: Producer;
+  let db: Client;
+  const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+
+  beforeAll(async () => {
+    [database, smtp, webhooks, smsProvider] = await Promise.all([
+      createTestDatabase('delivery_notifications'),
+      startSmtpServer(),
+      startHttpReceiver((path) => (path.startsWith('/hooks/broken') ? 500 : 204)),
+      startHttpReceiver(() => 202),
+    ]);
+    service = await startServiceProcess({
+      app: 'delivery',
+      env: {
+        DATABASE_URL: database.url,
+        SERVICE_TOKEN_SECRET: SECRET,
+        LOG_LEVEL: 'error',
+        KAFKA_BROKERS: brokers.join(','),
+        KAFKA_GROUP_ID: uniqueGroupId('delivery-notifications-telemetry'),
+        NOTIFICATION_MATCHER_GROUP_ID: matcherGroup,
+        NOTIFIER_GROUP_ID: notifierGroup,
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        SMTP_FROM,
+        SMS_PROVIDER_URL: `${smsProvider.url}/v1/messages`,
+        SMS_PROVIDER_TOKEN: SMS_TOKEN,
+        NOTIFY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        NOTIFY_BACKOFF_MS: '50',
+      },
+    });
+    reader = await startTopicReader(brokers);
+    producer = kafkaClient(brokers).producer();
+    await producer.connect();
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([reader?.disconnect(), producer?.disconnect(), db?.end()]);
+    await service?.stop();
+    await Promise.allSettled([smtp?.close(), webhooks?.close(), smsProvider?.close()]);
+    await database?.drop();
+  });
+
+  async function call<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<Answer<T>> {
+    const internal = path.startsWith('/internal/');
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: {
+        // The public routes take no token: a subscriber holds only the delivery id.
+        ...(internal && { authorization: `Bearer ${await tokens.tokenFor('delivery')}` }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as T,
+      headers: response.headers,
+    };
+  }
+
+  const subscribe = (deliveryId: string, body: unknown) =>
+    call<SubscriptionView>('POST', `/api/v1/deliveries/${deliveryId}/notifications`, body);
+
+  /**
+   * A new delivery. Unless told otherwise, one whose DeliveryCreated the matcher has already
+   * handled, so a subscription made now hears of the changes that follow and of nothing before.
+   */
+  async function createDelivery({ matched = true } = {}): Promise<DeliveryView> {
+    const answer = await call<DeliveryView>(
+      'PUT',
+      `/internal/v1/deliveries/${uuidv7()}`,
+      putRequest(),
+    );
+    expect(answer.status).toBe(201);
+    if (!matched) return answer.body;
+    await waitFor(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT 1 FROM inbox JOIN outbox ON outbox.id::text = inbox.event_id
+            WHERE inbox.consumer = 'notification-matcher' AND outbox.delivery_id = $1`,
+          [answer.body.deliveryId],
+        );
+        return rows.length === 1;
+      },
+      { timeoutMs: 30_000, description: 'the matcher to handle DeliveryCreated' },
+    );
+    return answer.body;
+  }
+
+  async function deliveryEvent(deliveryId: string, sequence: number): Promise<ReceivedMessage> {
+    const messages = await waitForMessages(TOPICS.deliveryEvents.name, deliveryId, sequence);
+    const found = messages.find(
+      (message) => parseDeliveryEvent(message.value).sequence === sequence,
+    );
+    if (!found) throw new Error(`no event ${sequence} of delivery ${deliveryId}`);
+    return found;
+  }
+
+  /** What the consumer `group` dead-lettered from `topic`, keyed `key`. */
+  const deadLetters = (topic: string, key: string, group: string) =>
+    received.filter(
+      (message) =>
+        message.topic === topic &&
+        message.key === key &&
+        message.headers[DLQ_HEADERS.consumerGroup]?.startsWith(group),
+    );
+
+  const emailsTo = (address: string) => smtp.emails.filter((email) => email.to.includes(address));
+  const hooksAt = (path: string) => webhooks.calls.filter((hook) => hook.path === path);
+  const smsTo = (number: string) =>
+    smsProvider.calls
+      .map((call) => ({ ...call, json: JSON.parse(call.body) as { to: string; body: string } }))
+      .filter((call) => call.json.to === number);
+
+  async function notificationRecords(subscriptionId: string) {
+    const { rows } = await db.query<{
+      event_id: string;
+      channel: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      sent_at: Date | null;
+    }>(
+      `SELECT event_id, channel, status, attempts, last_error, sent_at FROM notification_deliveries
+        WHERE subscription_id = $1 ORDER BY event_id, channel`,
+      [subscriptionId],
+    );
+    return rows;
+  }
+
+  describe('subscribing', () => {
+    let delivery: DeliveryView;
+
+    beforeAll(async () => {
+      delivery = await createDelivery({ matched: false });
+    });
+
+    it('answers 201 with the subscription, a Location and a webhook secret shown only once', async () => {
+      const subscriber = uniqueSubscriber();
+      const webhookUrl = `${webhooks.url}${subscriber.hook}`;
+
+      const answer = await subscribe(delivery.deliveryId, {
+        email: subscriber.email,
+        sms: subscriber.sms,
+        webhookUrl,
+      });
+
+      expect(answer.status).toBe(201);
+      expect(answer.body).toEqual({
+        subscriptionId: expect.any(String) as string,
+        deliveryId: delivery.deliveryId,
+        email: subscriber.email,
+        sms: subscriber.sms,
+        webhookUrl,
+        webhookSecret: expect.stringMatching(/^whsec_[\w-]{40,}$/) as string,
+        createdAt: expect.any(String) as string,
+      });
+      const location = `/api/v1/deliveries/${delivery.deliveryId}/notifications/${answer.body.subscriptionId}`;
+      expect(answer.headers.get('location')).toBe(location);
+      const read = await call<SubscriptionView>('GET', location);
+      expect(read.status).toBe(200);
+      const { webhookSecret, ...withoutSecret } = answer.body;
+      expect(webhookSecret).toBeDefined();
+      expect(read.body).toEqual(withoutSecret);
+    });
+
+    it('takes each channel alone, with no secret unless there is a webhook', async () => {
+      const answer = await subscribe(delivery.deliveryId, { sms: '+4915112345678' });
+
+      expect(answer.status).toBe(201);
+      expect(answer.body).toEqual({
+        subscriptionId: expect.any(String) as string,
+        deliveryId: delivery.deliveryId,
+        sms: '+4915112345678',
+        createdAt: expect.any(String) as string,
+      });
+    });
+
+    it.each([
+      ['no channel at all', {}, 'body'],
+      ['an e-mail that is no address', { email: 'ada at example.com' }, 'email'],
+      ['an SMS number without +', { sms: '14255550100' }, 'sms'],
+      ['an SMS number too short', { sms: '+1425555' }, 'sms'],
+      ['an SMS number with spaces', { sms: '+1 425 555 0100' }, 'sms'],
+      ['a webhook that is not http(s)', { webhookUrl: 'ftp://example.com/hook' }, 'webhookUrl'],
+      ['a webhook that is no URL', { webhookUrl: 'example' }, 'webhookUrl'],
+      ['a null channel', { email: null }, 'email'],
+      ['an unknown field', { email: 'ada@example.com', pigeon: 'yes' }, 'pigeon'],
+    ])('answers 400 for %s, naming the field', async (_, body, field) => {
+      const answer = await subscribe(delivery.deliveryId, body);
+
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(answer.body).toMatchObject({ status: 400 });
+      expect((answer.body as unknown as ProblemDetails).errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field })]),
+      );
+    });
+
+    it('answers 400 for a delivery id that is not a UUID and 404 for an unknown delivery', async () => {
+      const notUuid = await subscribe('not-a-uuid', { email: 'ada@example.com' });
+      expect(notUuid.status).toBe(400);
+
+      const unknown = uuidv7();
+      const missing = await subscribe(unknown, { email: 'ada@example.com' });
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({
+        status: 404,
+        detail: expect.stringContaining(unknown) as string,
+      });
+
+      const noSuchSubscription = await call(
+        'GET',
+        `/api/v1/deliveries/${delivery.deliveryId}/notifications/${uuidv7()}`,
+      );
+      expect(noSuchSubscription.status).toBe(404);
+    });
+  });
+
+  describe('notifying', () => {
+    it('tells every channel once per event, even when an event and its commands arrive twice', async () => {
+      const delivery = await createDelivery();
+      const subscriber = uniqueSubscriber();
+      const subscribed = await subscribe(delivery.deliveryId, {
+        email: subscriber.email,
+        sms: subscriber.sms,
+        webhookUrl: `${webhooks.url}${subscriber.hook}`,
+      });
+      expect(subscribed.status).toBe(201);
+      const { subscriptionId, webhookSecret } = subscribed.body;
+      const internal = `/internal/v1/deliveries/${delivery.deliveryId}`;
+
+      // Rescheduled: one e-mail, one SMS, one webhook.
+      const dropoff = { lat: 47.63, lng: -122.36 };
+      expect((await call('PATCH', internal, { dropoff })).status).toBe(200);
+      await waitFor(
+        () =>
+          emailsTo(subscriber.email).length >= 1 &&
+          smsTo(subscriber.sms).length >= 1 &&
+          hooksAt(subscriber.hook).length >= 1,
+        { timeoutMs: 30_000, description: 'the reschedule on every channel' },
+      );
+
+      // The matcher sees the event again, and the notifier each of its commands again.
+      const rescheduled = await deliveryEvent(delivery.deliveryId, 2);
+      const rescheduledCommands = await waitForMessages(
+        TOPICS.notificationCommands.name,
+        subscriptionId,
+        3,
+      );
+      await producer.send({
+        topic: TOPICS.deliveryEvents.name,
+        acks: -1,
+        messages: [
+          { key: rescheduled.key, value: rescheduled.value, headers: rescheduled.headers },
+        ],
+      });
+      await producer.send({
+        topic: TOPICS.notificationCommands.name,
+        acks: -1,
+        messages: rescheduledCommands.map(({ key, value, headers }) => ({ key, value, headers })),
+      });
+
+      // Cancelled after them on the same partitions: once its notifications are in, the
+      // duplicates have been handled.
+      expect((await call('DELETE', internal)).status).toBe(200);
+      await waitFor(
+        () =>
+          emailsTo(subscriber.email).some((email) =>
+            /cancelled/.test(email.headers.get('subject') ?? ''),
+          ) &&
+          smsTo(subscriber.sms).some((sms) => /cancelled/.test(sms.json.body)) &&
+          hooksAt(subscriber.hook).some((hook) => hook.body.includes('DeliveryCancelled')),
+        { timeoutMs: 30_000, description: 'the cancellation on every channel' },
+      );
+
+      const cancelled = parseDeliveryEvent((await deliveryEvent(delivery.deliveryId, 3)).value);
+      const rescheduledEvent = parseDeliveryEvent(rescheduled.value);
+      expect(rescheduledEvent.type).toBe(DELIVERY_EVENT_TYPES.DeliveryRescheduled);
+      expect(cancelled.type).toBe(DELIVERY_EVENT_TYPES.DeliveryCancelled);
+
+      // E-mail: to the subscriber, from the configured sender, one per event.
+      const emails = emailsTo(subscriber.email);
+      expect(emails.map((email) => email.headers.get('subject'))).toEqual([
+        'Your delivery has been rescheduled',
+        'Your delivery has been cancelled',
+      ]);
+      for (const email of emails) {
+        expect(email.to).toEqual([subscriber.email]);
+        expect(email.headers.get('from')).toBe(SMTP_FROM);
+        expect(email.text).toContain(delivery.deliveryId);
+      }
+      expect(emails[1].text).toBe(
+        `Delivery ${delivery.deliveryId} has been cancelled; it will not be delivered.`,
+      );
+
+      // SMS: through the provider, with its token, one per event.
+      const texts = smsTo(subscriber.sms);
+      expect(texts.map((sms) => sms.json)).toEqual([
+        { to: subscriber.sms, body: expect.stringContaining('has a new plan') as string },
+        {
+          to: subscriber.sms,
+          body: `Delivery ${delivery.deliveryId} has been cancelled; it will not be delivered.`,
+        },
+      ]);
+      for (const sms of texts) {
+        expect(sms.path).toBe('/v1/messages');
+        expect(sms.headers.authorization).toBe(`Bearer ${SMS_TOKEN}`);
+      }
+
+      // Webhook: signed with the secret the subscriber got, one per event.
+      const hooks = hooksAt(subscriber.hook);
+      expect(hooks).toHaveLength(2);
+      for (const hook of hooks) {
+        expect(hasValidSignature(hook, webhookSecret ?? '')).toBe(true);
+        expect(hasValidSignature(hook, 'whsec_someone-elses-secret')).toBe(false);
+      }
+      expect(hooks.map((hook) => JSON.parse(hook.body) as unknown)).toEqual([
+        {
+          subscriptionId,
+          deliveryId: delivery.deliveryId,
+          eventId: rescheduledEvent.id,
+          eventType: 'DeliveryRescheduled',
+          occurredAt: rescheduledEvent.time,
+          subject: 'Your delivery has been rescheduled',
+          text: expect.stringContaining(delivery.deliveryId) as string,
+        },
+        {
+          subscriptionId,
+          deliveryId: delivery.deliveryId,
+          eventId: cancelled.id,
+          eventType: 'DeliveryCancelled',
+          occurredAt: cancelled.time,
+          subject: 'Your delivery has been cancelled',
+          text: `Delivery ${delivery.deliveryId} has been cancelled; it will not be delivered.`,
+        },
+      ]);
+
+      // The commands: one per channel and event, keyed and numbered by subscription. The
+      // duplicates this test produced are the only repeats on the topic.
+      const commands = (
+        await waitForMessages(TOPICS.notificationCommands.name, subscriptionId, 9)
+      ).map((message) => parseNotificationCommand(message.value));
+      const distinct = [...new Map(commands.map((command) => [command.id, command])).values()];
+      expect(commands).toHaveLength(9);
+      expect(
+        distinct.map((command) => [command.sequence, command.data.eventType, command.data.channel]),
+      ).toEqual([
+        [1, 'DeliveryRescheduled', 'email'],
+        [2, 'DeliveryRescheduled', 'sms'],
+        [3, 'DeliveryRescheduled', 'webhook'],
+        [4, 'DeliveryCancelled', 'email'],
+        [5, 'DeliveryCancelled', 'sms'],
+        [6, 'DeliveryCancelled', 'webhook'],
+      ]);
+      expect(distinct[0]).toMatchObject<Partial<SendNotificationCommand>>({
+        specversion: '1.0',
+        type: SEND_NOTIFICATION,
+        source: '/delivery',
+        subject: subscriptionId,
+      });
+      expect(distinct.map((command) => command.data.target)).toEqual([
+        subscriber.email,
+        subscriber.sms,
+        `${webhooks.url}${subscriber.hook}`,
+        subscriber.email,
+        subscriber.sms,
+        `${webhooks.url}${subscriber.hook}`,
+      ]);
+
+      // The matcher skipped the repeated event (its inbox), rather than failing on it.
+      expect(deadLetters(EVENTS_DLQ, delivery.deliveryId, matcherGroup)).toEqual([]);
+      const { rows: outbox } = await db.query(
+        'SELECT 1 FROM notification_outbox WHERE subscription_id = $1',
+        [subscriptionId],
+      );
+      expect(outbox).toHaveLength(6);
+
+      // And what the notifier recorded: six notifications, each sent at the first attempt.
+      const records = await notificationRecords(subscriptionId);
+      expect(records).toHaveLength(6);
+      for (const record of records) {
+        expect(record).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+        expect(record.sent_at).toBeInstanceOf(Date);
+      }
+    });
+
+    it(`retries a webhook answering 500 ${MAX_ATTEMPTS} times, records it failed, and still e-mails`, async () => {
+      const delivery = await createDelivery();
+      const subscriber = uniqueSubscriber();
+      const brokenHook = `/hooks/broken-${uuidv7()}`;
+      const subscribed = await subscribe(delivery.deliveryId, {
+        email: subscriber.email,
+        webhookUrl: `${webhooks.url}${brokenHook}`,
+      });
+      expect(subscribed.status).toBe(201);
+      const { subscriptionId } = subscribed.body;
+
+      expect((await call('DELETE', `/internal/v1/deliveries/${delivery.deliveryId}`)).status).toBe(
+        200,
+      );
+
+      const records = await waitFor(
+        async () => {
+          const rows = await notificationRecords(subscriptionId);
+          return rows.length === 2 && rows;
+        },
+        { timeoutMs: 30_000, description: 'both notifications recorded' },
+      );
+      const byChannel = Object.fromEntries(records.map((record) => [record.channel, record]));
+      expect(byChannel.webhook).toMatchObject({
+        status: 'failed',
+        attempts: MAX_ATTEMPTS,
+        last_error: 'the webhook answered 500',
+        sent_at: null,
+      });
+      expect(byChannel.email).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(hooksAt(brokenHook)).toHaveLength(MAX_ATTEMPTS);
+      expect(emailsTo(subscriber.email).map((email) => email.headers.get('subject'))).toEqual([
+        'Your delivery has been cancelled',
+      ]);
+      // Recorded, not dead-lettered: the command counts as handled.
+      expect(deadLetters(COMMANDS_DLQ, subscriptionId, notifierGroup)).toEqual([]);
+    });
+
+    it('dead-letters a malformed command with the reason, and sends nothing for it', async () => {
+      const subscriptionId = uuidv7();
+      const broken = {
+        specversion: '1.0',
+        id: uuidv7(),
+        source: '/delivery',
+        type: SEND_NOTIFICATION,
+        subject: subscriptionId,
+        time: new Date().toISOString(),
+        sequence: 1,
+        data: { subscriptionId, channel: 'pigeon', target: 'the roof' },
+      };
+      await producer.send({
+        topic: TOPICS.notificationCommands.name,
+        acks: -1,
+        messages: [{ key: subscriptionId, value: JSON.stringify(broken) }],
+      });
+
+      const [letter] = await waitFor(
+        () => {
+          const letters = deadLetters(COMMANDS_DLQ, subscriptionId, notifierGroup);
+          return letters.length > 0 && letters;
+        },
+        { timeoutMs: 30_000, description: 'the malformed command dead-lettered' },
+      );
+      expect(letter.headers[DLQ_HEADERS.errorType]).toBe('InvalidMessageError');
+      expect(letter.headers[DLQ_HEADERS.attempts]).toBe('1');
+      expect(letter.headers[DLQ_HEADERS.errorMessage]).toMatch(/\/channel/);
+      expect(JSON.parse(letter.value)).toEqual(broken);
+    });
+  });
+});
+
+describe('delivery notifications on channels the deployment has not configured', () => {
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  let db: Client;
+  const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+
+  beforeAll(async () => {
+    database = await createTestDatabase('delivery_notifications_unconfigured');
+    // No SMTP_URL, no SMS provider: only webhooks could be sent.
+    service = await startServiceProcess({
+      app: 'delivery',
+      env: {
+        DATABASE_URL: database.url,
+        SERVICE_TOKEN_SECRET: SECRET,
+        LOG_LEVEL: 'error',
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        KAFKA_GROUP_ID: uniqueGroupId('delivery-unconfigured-telemetry'),
+        NOTIFICATION_MATCHER_GROUP_ID: uniqueGroupId('delivery-unconfigured-matcher'),
+        NOTIFIER_GROUP_ID: uniqueGroupId('delivery-unconfigured-notifier'),
+        SMTP_URL: '',
+      },
+    });
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await service?.stop();
+    await database?.drop();
+  });
+
+  it('records e-mail and SMS as failed, saying which setting is missing', async () => {
+    const deliveryId = uuidv7();
+    const put = await fetch(`${service.url}/internal/v1/deliveries/${deliveryId}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${await tokens.tokenFor('delivery')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(putRequest()),
+    });
+    expect(put.status).toBe(201);
+    const subscribed = await fetch(`${service.url}/api/v1/deliveries/${deliveryId}/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@example.com', sms: '+14255550100' }),
+    });
+    expect(subscribed.status).toBe(201);
+    const { subscriptionId } = (await subscribed.json()) as SubscriptionView;
+
+    // DeliveryCreated may or may not have reached the matcher before the subscription: a
+    // reschedule certainly comes after it.
+    const patched = await fetch(`${service.url}/internal/v1/deliveries/${deliveryId}`, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${await tokens.tokenFor('delivery')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ dropoff: { lat: 47.64, lng: -122.37 } }),
+    });
+    expect(patched.status).toBe(200);
+
+    const records = await waitFor(
+      async () => {
+        const { rows } = await db.query<{
+          channel: string;
+          status: string;
+          attempts: number;
+          last_error: string;
+        }>(
+          `SELECT d.channel, d.status, d.attempts, d.last_error
+             FROM notification_deliveries d JOIN notification_outbox o
+               ON o.subscription_id = d.subscription_id AND o.event_id = d.event_id AND o.channel = d.channel
+            WHERE d.subscription_id = $1 AND o.payload->'data'->>'eventType' = 'DeliveryRescheduled'
+            ORDER BY d.channel`,
+          [subscriptionId],
+        );
+        return rows.length === 2 && rows;
+      },
+      { timeoutMs: 30_000, description: 'both notifications recorded' },
+    );
+    expect(records).toEqual([
+      {
+        channel: 'email',
+        status: 'failed',
+        attempts: 0,
+        last_error: expect.stringMatching(/SMTP_URL is not set/) as string,
+      },
+      {
+        channel: 'sms',
+        status: 'failed',
+        attempts: 0,
+        last_error: expect.stringMatching(/SMS_PROVIDER_URL/) as string,
+      },
+    ]);
+  });
+});
