@@ -1,10 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
-import { DELIVERY_SERVICE, EventValidationError } from '@drone-delivery/contracts';
-import {
-  connectReliableKafkaConsumer,
-  InvalidMessageError,
-  ReliableKafkaServer,
-} from '@drone-delivery/messaging';
+import { DELIVERY_SERVICE } from '@drone-delivery/contracts';
+import { connectReliableKafkaConsumer } from '@drone-delivery/messaging';
 import { type DeliveryConfig } from './config/delivery.config';
 
 /**
@@ -30,28 +26,11 @@ export function connectDeliveryConsumers(app: INestApplication, config: Delivery
     [DELIVERY_CONSUMERS.notifier, config.NOTIFIER_GROUP_ID],
   ];
   for (const [transportId, groupId] of groups) {
-    const consumer = connectReliableKafkaConsumer(app, {
+    connectReliableKafkaConsumer(app, {
       clientId: DELIVERY_SERVICE,
       brokers: config.KAFKA_BROKERS,
       groupId,
+      transportId,
     });
-    const server = consumer.getTransportServer();
-    if (!(server instanceof ReliableKafkaServer)) throw new Error('not a ReliableKafkaServer');
-    // Only the handlers that name this id are bound to this consumer, and only their topics
-    // are subscribed by its group.
-    server.setTransportId(transportId);
-  }
-}
-
-/**
- * Checks a message with its topic's parser. A message that breaks the contract can never be
- * handled: it becomes an InvalidMessageError, which the consumer dead-letters at once.
- */
-export function parseMessage<T>(parse: (value: unknown) => T, message: unknown): T {
-  try {
-    return parse(message);
-  } catch (error) {
-    if (error instanceof EventValidationError) throw new InvalidMessageError(error.message);
-    throw error;
   }
 }

@@ -6,6 +6,7 @@ export {
   type DeadLetterContext,
 } from './consumer/dead-letter';
 export { InvalidMessageError } from './consumer/invalid-message.error';
+export { parseMessage } from './consumer/parse-message';
 export {
   DEFAULT_CONSUMER_RELIABILITY,
   ReliableKafkaServer,

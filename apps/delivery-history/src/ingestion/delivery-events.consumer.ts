@@ -1,12 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  type DeliveryEvent,
-  EventValidationError,
-  parseDeliveryEvent,
-  TOPICS,
-} from '@drone-delivery/contracts';
-import { InvalidMessageError } from '@drone-delivery/messaging';
+import { parseDeliveryEvent, TOPICS } from '@drone-delivery/contracts';
+import { parseMessage } from '@drone-delivery/messaging';
 import { DeliveryEventRecorder } from './delivery-event-recorder.service';
 import { toHistoryEvent } from './history-event';
 
@@ -20,16 +15,6 @@ export class DeliveryEventsConsumer {
 
   @EventPattern(TOPICS.deliveryEvents.name)
   async recordDeliveryEvent(@Payload() message: unknown): Promise<void> {
-    await this.recorder.record(toHistoryEvent(parseOrReject(message)));
-  }
-}
-
-function parseOrReject(message: unknown): DeliveryEvent {
-  try {
-    return parseDeliveryEvent(message);
-  } catch (error) {
-    // Retrying cannot make a malformed message valid.
-    if (error instanceof EventValidationError) throw new InvalidMessageError(error.message);
-    throw error;
+    await this.recorder.record(toHistoryEvent(parseMessage(parseDeliveryEvent, message)));
   }
 }

@@ -3,7 +3,8 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import { parseDroneTelemetry, TOPICS } from '@drone-delivery/contracts';
 import { withCorrelationId } from '@drone-delivery/http';
 import { DeliveriesService } from '../deliveries/deliveries.service';
-import { DELIVERY_CONSUMERS, parseMessage } from '../delivery-consumers';
+import { parseMessage } from '@drone-delivery/messaging';
+import { DELIVERY_CONSUMERS } from '../delivery-consumers';
 
 /**
  * Consumes `drone.telemetry.v1`: each report moves the delivery it names (location, ETAs,

@@ -14,12 +14,22 @@ import {
  */
 export function connectReliableKafkaConsumer(
   app: INestApplication,
-  settings: KafkaTransportSettings & { groupId: string },
+  settings: KafkaTransportSettings & {
+    groupId: string;
+    /**
+     * For a service with several consumers: Nest binds every `@EventPattern` of the app to every
+     * consumer unless the pattern names a transport id (`@EventPattern(topic, transportId)`).
+     * Given, only the handlers naming it are bound here, and only their topics subscribed.
+     */
+    transportId?: symbol;
+  },
   reliability: Partial<ConsumerReliability> = {},
 ): INestMicroservice {
   const { options } = kafkaTransportOptions(settings);
+  const strategy = new ReliableKafkaServer(options ?? {}, reliability);
+  if (settings.transportId) strategy.setTransportId(settings.transportId);
   const microservice = app.connectMicroservice(
-    { strategy: new ReliableKafkaServer(options ?? {}, reliability) },
+    { strategy },
     // Deferred: Nest otherwise binds the handlers at once, and a global filter added afterwards
     // is ignored ("registration must occur before initialization").
     { inheritAppConfig: false, deferInitialization: true },

@@ -2,7 +2,8 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { parseDeliveryEvent, TOPICS } from '@drone-delivery/contracts';
 import { withCorrelationId } from '@drone-delivery/http';
-import { DELIVERY_CONSUMERS, parseMessage } from '../../delivery-consumers';
+import { parseMessage } from '@drone-delivery/messaging';
+import { DELIVERY_CONSUMERS } from '../../delivery-consumers';
 import { NotificationMatcherService } from './notification-matcher.service';
 
 /**

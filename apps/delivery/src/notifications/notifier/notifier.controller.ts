@@ -2,7 +2,8 @@ import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, type KafkaContext, Payload } from '@nestjs/microservices';
 import { parseNotificationCommand, TOPICS } from '@drone-delivery/contracts';
 import { withCorrelationId } from '@drone-delivery/http';
-import { DELIVERY_CONSUMERS, parseMessage } from '../../delivery-consumers';
+import { parseMessage } from '@drone-delivery/messaging';
+import { DELIVERY_CONSUMERS } from '../../delivery-consumers';
 import { NotifierService } from './notifier.service';
 
 /**
