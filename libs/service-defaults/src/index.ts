@@ -14,3 +14,4 @@ export {
 } from './problem-details.filter';
 export { requestValidationPipe, toFieldErrors } from './request-validation.pipe';
 export { startService, type StartServiceOptions } from './start-service';
+export { GeoPointDto } from './dto/geo-point.dto';

@@ -7,7 +7,7 @@ import {
   type DeliveryStatusView,
   type DeliveryView,
 } from '@drone-delivery/contracts';
-import { GeoPointDto } from './geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 /** The public status of a delivery, as OpenAPI shows it. */
 export class DeliveryStatusViewDto implements DeliveryStatusView {

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsRFC3339, ValidateIf, ValidateNested } from 'class-validator';
 import { type PatchDeliveryRequest } from '@drone-delivery/contracts';
-import { GeoPointDto } from './geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 // Absent means "keep"; null would mean "clear", which no field here supports, so it is rejected.
 const GIVEN = (_: object, value: unknown) => value !== undefined;

@@ -14,7 +14,7 @@ import {
   type ConfirmationType,
   type PutDeliveryRequest,
 } from '@drone-delivery/contracts';
-import { GeoPointDto } from './geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 /** `PUT /internal/v1/deliveries/{deliveryId}`: the whole delivery, as the scheduler planned it. */
 export class PutDeliveryDto implements PutDeliveryRequest {

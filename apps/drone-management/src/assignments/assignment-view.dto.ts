@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { type AssignmentView } from '@drone-delivery/contracts';
-import { GeoPointDto } from '../geo/geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 /** A delivery's drone and its planned times. */
 export class AssignmentViewDto implements AssignmentView {

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsRFC3339, ValidateNested } from 'class-validator';
 import { type PatchAssignmentRequest } from '@drone-delivery/contracts';
-import { GeoPointDto } from '../geo/geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 /** `PATCH /internal/v1/assignments/{deliveryId}`: re-plan with the same drone. */
 export class PatchAssignmentDto implements PatchAssignmentRequest {

@@ -9,7 +9,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { type PutAssignmentRequest } from '@drone-delivery/contracts';
-import { GeoPointDto } from '../geo/geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 /** `PUT /internal/v1/assignments/{deliveryId}`. */
 export class PutAssignmentDto implements PutAssignmentRequest {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { type DroneView } from '@drone-delivery/contracts';
-import { GeoPointDto } from '../geo/geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 /** `GET /internal/v1/drones`: one drone of the fleet. */
 export class DroneViewDto implements DroneView {

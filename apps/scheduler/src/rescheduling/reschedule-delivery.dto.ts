@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsRFC3339, ValidateNested } from 'class-validator';
 import { IsDeadlineAfter } from '../common/deadline.validator';
-import { GeoPointDto } from '../common/geo-point.dto';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 /** `PATCH /api/v1/deliveries/{deliveryId}`: at least one of the three. */
 export class RescheduleDeliveryDto {

@@ -21,8 +21,8 @@ import {
   PACKAGE_TAG_MAX_LENGTH,
 } from '@drone-delivery/contracts';
 import { IsDeadlineAfter } from '../common/deadline.validator';
-import { GeoPointDto } from '../common/geo-point.dto';
 import { FitsPackageSize } from './package-weight.validator';
+import { GeoPointDto } from '@drone-delivery/service-defaults';
 
 export class PackageDto {
   @ApiProperty({ enum: PACKAGE_SIZES, example: 'small' })

@@ -4,6 +4,7 @@ import { type GeoPoint } from '@drone-delivery/contracts';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
 
+/** A position in a request or response body: validated, documented, shared by every API. */
 export class GeoPointDto implements GeoPoint {
   @ApiProperty({ example: 47.6101, minimum: -90, maximum: 90 })
   @IsNumber(FINITE)
