@@ -8,6 +8,11 @@ export {
 export { InvalidMessageError } from './consumer/invalid-message.error';
 export { parseMessage } from './consumer/parse-message';
 export {
+  redriveDeadLetters,
+  type RedriveOptions,
+  type RedriveResult,
+} from './consumer/redrive-dead-letters';
+export {
   DEFAULT_CONSUMER_RELIABILITY,
   ReliableKafkaServer,
   RethrowRpcExceptionFilter,

@@ -15,6 +15,7 @@ import {
   ensureTopicsWithDeadLetters,
   InvalidMessageError,
   kafkaTransportOptions,
+  redriveDeadLetters,
   ReliableKafkaServer,
   RethrowRpcExceptionFilter,
 } from '../src';
@@ -216,5 +217,87 @@ describe('connectReliableKafkaConsumer in a hybrid app', () => {
     expect(letter.headers?.[DLQ_HEADERS.errorMessage]?.toString()).toBe(
       'not an order: orderId is missing',
     );
+  });
+});
+
+/** Dead letters sent back once the cause is fixed. */
+const REDRIVE_TOPIC = uniqueTopic('redrive-orders');
+const redriveState = { warehouseUp: false, handled: [] as string[] };
+
+@Controller()
+class RedriveOrderConsumer {
+  @EventPattern<string>(REDRIVE_TOPIC)
+  recordOrder(@Payload() order: Order): void {
+    if (!redriveState.warehouseUp) throw new Error('warehouse unreachable');
+    redriveState.handled.push(order.orderId);
+  }
+}
+
+@Module({ controllers: [RedriveOrderConsumer] })
+class RedriveOrderModule {}
+
+describe('redriveDeadLetters', () => {
+  const brokers = testKafkaBrokers();
+  const producer = new Kafka({
+    clientId: 'redrive-test',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).producer();
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    await ensureTopicsWithDeadLetters(brokers, [{ topic: REDRIVE_TOPIC, numPartitions: 2 }]);
+    const moduleRef = await Test.createTestingModule({ imports: [RedriveOrderModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    connectReliableKafkaConsumer(
+      app,
+      { clientId: 'redrive-orders', brokers, groupId: uniqueGroupId('redrive-orders') },
+      { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 20 },
+    );
+    await app.startAllMicroservices();
+    await app.init();
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([app?.close(), producer.disconnect()]);
+  });
+
+  it('sends dead letters back to their topic once, after the cause is fixed', async () => {
+    await producer.send({
+      topic: REDRIVE_TOPIC,
+      messages: ['r-1', 'r-2', 'r-3'].map((orderId) => ({
+        key: orderId,
+        value: JSON.stringify({ orderId }),
+      })),
+    });
+    const groupId = uniqueGroupId('redrive');
+    await waitFor(
+      async () => {
+        const { redriven } = await redriveDeadLetters({
+          brokers,
+          topic: REDRIVE_TOPIC,
+          groupId,
+          dryRun: true,
+        });
+        return redriven === 3;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, description: 'three dead letters' },
+    );
+    expect(redriveState.handled).toEqual([]);
+
+    redriveState.warehouseUp = true;
+    expect(await redriveDeadLetters({ brokers, topic: REDRIVE_TOPIC, groupId })).toEqual({
+      redriven: 3,
+    });
+    await waitFor(() => redriveState.handled.length === 3, {
+      timeoutMs: 20_000,
+      description: 'redriven orders handled',
+    });
+    expect([...redriveState.handled].sort()).toEqual(['r-1', 'r-2', 'r-3']);
+    // Its progress is committed: a second run has nothing to send.
+    expect(await redriveDeadLetters({ brokers, topic: REDRIVE_TOPIC, groupId })).toEqual({
+      redriven: 0,
+    });
   });
 });

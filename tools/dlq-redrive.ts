@@ -1,0 +1,29 @@
+// `npm run dlq:redrive -- <topic> [--dry-run] [--group <id>]`: sends the dead letters of <topic>
+// (in <topic>.dlq) back to <topic>, once their cause is fixed. KAFKA_BROKERS names the brokers
+// (default localhost:9094, the compose Kafka). Running it again sends only newer dead letters.
+import { redriveDeadLetters } from '../libs/messaging/src';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const topic = args.find(
+    (arg) => !arg.startsWith('--') && args[args.indexOf(arg) - 1] !== '--group',
+  );
+  if (!topic) {
+    console.error('usage: npm run dlq:redrive -- <topic> [--dry-run] [--group <consumer group>]');
+    process.exit(2);
+  }
+  const groupIndex = args.indexOf('--group');
+  const { redriven } = await redriveDeadLetters({
+    brokers: (process.env.KAFKA_BROKERS ?? 'localhost:9094').split(','),
+    topic,
+    groupId: groupIndex >= 0 ? args[groupIndex + 1] : undefined,
+    dryRun: args.includes('--dry-run'),
+    onProgress: (message) => console.log(message),
+  });
+  process.exitCode = redriven >= 0 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
