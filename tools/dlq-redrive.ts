@@ -13,14 +13,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const groupIndex = args.indexOf('--group');
-  const { redriven } = await redriveDeadLetters({
+  await redriveDeadLetters({
     brokers: (process.env.KAFKA_BROKERS ?? 'localhost:9094').split(','),
     topic,
     groupId: groupIndex >= 0 ? args[groupIndex + 1] : undefined,
     dryRun: args.includes('--dry-run'),
     onProgress: (message) => console.log(message),
   });
-  process.exitCode = redriven >= 0 ? 0 : 1;
 }
 
 main().catch((error: unknown) => {
