@@ -9,6 +9,7 @@ import {
 } from '@drone-delivery/http';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestValidationPipe } from './request-validation.pipe';
+import { serveMetrics } from './metrics.middleware';
 
 export interface ServiceAppOptions {
   /** e.g. `scheduler`; names the logs and the OpenAPI document. */
@@ -59,6 +60,7 @@ export function applyServiceDefaults(
   app: NestExpressApplication,
   options: ServiceAppOptions,
 ): void {
+  serveMetrics(app, options.serviceName);
   app.use(
     (
       request: { headers: Record<string, string | string[] | undefined> },
