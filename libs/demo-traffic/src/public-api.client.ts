@@ -1,0 +1,309 @@
+import {
+  type DeliveryEventName,
+  type DeliveryStage,
+  type GeoPoint,
+  isProblemDetails,
+  type ProblemDetails,
+} from '@drone-delivery/contracts';
+import { type ScheduleDeliveryRequest } from './delivery-requests';
+import { retryAfterMs } from './retry-after';
+
+/** Where the public APIs are: the scheduler, delivery (status) and delivery-history. */
+export interface PublicApiUrls {
+  schedulerUrl: string;
+  deliveryUrl: string;
+  historyUrl: string;
+}
+
+/** 201 of `POST /api/v1/deliveries`. */
+export interface ScheduledDelivery {
+  deliveryId: string;
+  packageId: string;
+  droneId: string;
+  stage: 'Created';
+  pickupEta: string;
+  dropoffEta: string;
+}
+
+/** One entry of `GET /api/v1/deliveries/{id}/history` (delivery-history). */
+export interface HistoryEntry {
+  eventId: string;
+  type: DeliveryEventName;
+  sequence: number;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** `GET /api/v1/deliveries/{id}` (delivery). */
+export interface DeliveryStatus {
+  deliveryId: string;
+  stage: DeliveryStage;
+  droneId: string;
+  lastKnownLocation: GeoPoint | null;
+  pickupEta: string;
+  dropoffEta: string;
+  updatedAt: string;
+}
+
+export type ScheduleResult =
+  | { kind: 'scheduled'; delivery: ScheduledDelivery; attempts: number }
+  /** A final answer other than 201: the request was refused or went wrong (the problem says). */
+  | { kind: 'rejected'; problem: ProblemDetails; attempts: number }
+  /** Still 503/429 when the deadline came (or the next Retry-After would pass it). */
+  | { kind: 'gave-up'; problem: ProblemDetails; attempts: number };
+
+export interface RetryNotice {
+  status: number;
+  waitMs: number;
+  problem: ProblemDetails;
+}
+
+export interface ScheduleOptions {
+  /** Sent as Idempotency-Key, so a retried POST never books a second delivery. */
+  idempotencyKey: string;
+  /** Epoch ms after which no more attempts are made. */
+  deadline: number;
+  signal?: AbortSignal;
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+/** A service did not answer at all (connection refused, DNS, timeout): no HTTP status to report. */
+export class ApiUnreachableError extends Error {
+  constructor(
+    readonly service: string,
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`Cannot reach ${service} at ${url}: ${reason}`);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+/** A service answered with a status the caller cannot use. */
+export class ApiResponseError extends Error {
+  constructor(
+    readonly url: string,
+    readonly problem: ProblemDetails,
+  ) {
+    super(`${url} answered ${problemSummary(problem)}`);
+    this.name = 'ApiResponseError';
+  }
+}
+
+/** `503 Service Unavailable: No drone is free… (Every drone…)`: a problem in one line. */
+export function problemSummary(problem: ProblemDetails): string {
+  const fields = (problem.errors ?? []).map((error) => `${error.field} ${error.message}`);
+  return [
+    `${problem.status} ${problem.title}`,
+    problem.detail && ` — ${problem.detail}`,
+    fields.length > 0 && ` [${fields.join('; ')}]`,
+  ]
+    .filter(Boolean)
+    .join('');
+}
+
+/** Statuses that mean "not now": retried after Retry-After. */
+const RETRYABLE_STATUSES = new Set([429, 503]);
+/** Without a Retry-After, the wait before retrying a 503/429. */
+const DEFAULT_RETRY_MS = 1_000;
+/** A POST that got no answer (network error, timeout) is retried this often before giving up. */
+const NETWORK_ATTEMPTS = 3;
+
+export interface PublicApiClientOptions extends PublicApiUrls {
+  /** Time allowed to one HTTP request. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The public HTTP API as a client sees it: schedule a delivery (retrying 503 and 429 after their
+ * Retry-After), read a delivery's history and status, and check that the services answer.
+ */
+export class PublicApiClient {
+  readonly urls: PublicApiUrls;
+  private readonly requestTimeoutMs: number;
+
+  constructor(options: PublicApiClientOptions) {
+    this.urls = {
+      schedulerUrl: trimSlash(options.schedulerUrl),
+      deliveryUrl: trimSlash(options.deliveryUrl),
+      historyUrl: trimSlash(options.historyUrl),
+    };
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  }
+
+  /** The services that do not answer `GET /health/live`, each with why; empty when all do. */
+  async unreachableServices(): Promise<ApiUnreachableError[]> {
+    const services = [
+      ['the scheduler', this.urls.schedulerUrl],
+      ['delivery', this.urls.deliveryUrl],
+      ['delivery-history', this.urls.historyUrl],
+    ] as const;
+    const results = await Promise.all(
+      services.map(async ([service, baseUrl]) => {
+        const url = `${baseUrl}/health/live`;
+        try {
+          const response = await this.request(service, url, { method: 'GET' });
+          await response.body?.cancel();
+          return response.ok
+            ? undefined
+            : new ApiUnreachableError(service, baseUrl, `/health/live answered ${response.status}`);
+        } catch (error) {
+          if (error instanceof ApiUnreachableError) return error;
+          throw error;
+        }
+      }),
+    );
+    return results.filter((result) => result !== undefined);
+  }
+
+  /**
+   * `POST /api/v1/deliveries`, retried while the answer is 503 or 429 (after its Retry-After)
+   * and after network errors (a few times), always with the same Idempotency-Key.
+   */
+  async scheduleDelivery(
+    request: ScheduleDeliveryRequest,
+    options: ScheduleOptions,
+  ): Promise<ScheduleResult> {
+    const url = `${this.urls.schedulerUrl}/api/v1/deliveries`;
+    let networkFailures = 0;
+    for (let attempts = 1; ; attempts++) {
+      let response: Response;
+      try {
+        response = await this.request('the scheduler', url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': options.idempotencyKey,
+          },
+          body: JSON.stringify(request),
+          signal: options.signal,
+        });
+      } catch (error) {
+        networkFailures += 1;
+        const waitMs = 500 * 2 ** networkFailures;
+        if (
+          !(error instanceof ApiUnreachableError) ||
+          networkFailures >= NETWORK_ATTEMPTS ||
+          Date.now() + waitMs > options.deadline
+        ) {
+          throw error;
+        }
+        await sleep(waitMs, options.signal);
+        continue;
+      }
+      const body = await readJson(response);
+      if (response.status === 201) {
+        return { kind: 'scheduled', delivery: body as ScheduledDelivery, attempts };
+      }
+      const problem = asProblem(response, body);
+      if (!isRetryable(response, problem)) return { kind: 'rejected', problem, attempts };
+      const waitMs = retryAfterMs(response.headers.get('retry-after')) ?? DEFAULT_RETRY_MS;
+      if (Date.now() + waitMs > options.deadline) return { kind: 'gave-up', problem, attempts };
+      options.onRetry?.({ status: response.status, waitMs, problem });
+      await sleep(waitMs, options.signal);
+    }
+  }
+
+  /** `GET /api/v1/deliveries/{id}/history`; empty until delivery-history has an event of it. */
+  async history(deliveryId: string, signal?: AbortSignal): Promise<HistoryEntry[]> {
+    const body = await this.getJson(
+      'delivery-history',
+      `${this.urls.historyUrl}/api/v1/deliveries/${encodeURIComponent(deliveryId)}/history`,
+      signal,
+    );
+    return (body ?? []) as HistoryEntry[];
+  }
+
+  /** `GET /api/v1/deliveries/{id}` (delivery's status API); undefined when it is unknown. */
+  async status(deliveryId: string, signal?: AbortSignal): Promise<DeliveryStatus | undefined> {
+    const body = await this.getJson(
+      'delivery',
+      `${this.urls.deliveryUrl}/api/v1/deliveries/${encodeURIComponent(deliveryId)}`,
+      signal,
+    );
+    return body as DeliveryStatus | undefined;
+  }
+
+  /** A GET's JSON body; undefined for 404; ApiResponseError for any other failure status. */
+  private async getJson(service: string, url: string, signal?: AbortSignal): Promise<unknown> {
+    const response = await this.request(service, url, { method: 'GET', signal });
+    const body = await readJson(response);
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new ApiResponseError(url, asProblem(response, body));
+    return body;
+  }
+
+  /** fetch with a timeout; no answer at all becomes ApiUnreachableError, saying why. */
+  private async request(service: string, url: string, init: RequestInit): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    try {
+      return await fetch(url, { ...init, signal });
+    } catch (error) {
+      // The caller's own abort (shutdown) is not the service's fault: let it through as is.
+      if (init.signal?.aborted) throw error;
+      const base = new URL(url).origin;
+      const reason = timeout.aborted
+        ? `no answer within ${this.requestTimeoutMs} ms`
+        : networkReason(error);
+      throw new ApiUnreachableError(service, base, reason);
+    }
+  }
+}
+
+/** Node's fetch says "fetch failed"; the useful part (ECONNREFUSED 127.0.0.1:3001) is the cause. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.message) return cause.message;
+  if (cause?.code) return cause.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isRetryable(response: Response, problem: ProblemDetails): boolean {
+  if (RETRYABLE_STATUSES.has(response.status)) return true;
+  // Our own earlier attempt with this Idempotency-Key is still running (409 + Retry-After).
+  return (
+    response.status === 409 &&
+    response.headers.has('retry-after') &&
+    problem.type.endsWith('/request-in-progress')
+  );
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** The answer's problem document, or one made up from its status when it sent none. */
+function asProblem(response: Response, body: unknown): ProblemDetails {
+  if (isProblemDetails(body)) return body;
+  return {
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+    ...(typeof body === 'string' && body.length > 0 && { detail: body.slice(0, 200) }),
+  };
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Resolves after `ms`, or rejects at once with the signal's reason when it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
