@@ -14,6 +14,11 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
+import {
+  observeDownstreamRequest,
+  registerCircuitBreaker,
+  statusClass,
+} from '@drone-delivery/observability';
 import { CORRELATION_ID_HEADER, currentCorrelationId } from './correlation-id';
 import { type ServiceTokens } from './service-tokens';
 
@@ -154,6 +159,7 @@ export class DownstreamClient {
       this.breaker,
       timeout(p.attemptTimeoutMs, TimeoutStrategy.Aggressive),
     );
+    registerCircuitBreaker(this.name, () => this.circuitState);
   }
 
   /** `closed`, `open`, `half-open` or `isolated`; exported as a metric. */
@@ -162,11 +168,16 @@ export class DownstreamClient {
   }
 
   async request<T = unknown>(request: DownstreamRequest): Promise<DownstreamResponse<T>> {
+    const started = performance.now();
     try {
       return (await this.pipeline.execute(({ signal }) =>
         this.attempt(request, signal),
       )) as DownstreamResponse<T>;
     } catch (error) {
+      // Refused by this side's own policies (open breaker, full bulkhead): nothing was sent.
+      if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError) {
+        observeDownstreamRequest(this.name, 'rejected', secondsSince(started));
+      }
       throw this.toUnavailable(error);
     }
   }
@@ -182,13 +193,23 @@ export class DownstreamClient {
     const correlationId = request.correlationId ?? currentCorrelationId();
     if (correlationId) headers[CORRELATION_ID_HEADER] = correlationId;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(new URL(request.path, this.options.baseUrl), {
-      method: request.method,
-      headers,
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal,
-    });
-    const text = await response.text();
+    const started = performance.now();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(new URL(request.path, this.options.baseUrl), {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      // Refused, reset, timed out (the signal) or cut off mid-body: no response to class.
+      observeDownstreamRequest(this.name, 'error', secondsSince(started));
+      throw error;
+    }
+    observeDownstreamRequest(this.name, statusClass(response.status), secondsSince(started));
     const result: DownstreamResponse = {
       status: response.status,
       body:
@@ -236,6 +257,10 @@ export class DownstreamClient {
     // Anything else is a bug here (e.g. a body that is not JSON), not the downstream's state.
     throw error;
   }
+}
+
+function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
 }
 
 function isJson(contentType: string | null): boolean {

@@ -1,0 +1,150 @@
+/**
+ * DownstreamClient's metrics against a real HTTP server: `circuit_breaker_state` follows the
+ * breaker through closed, open, half-open and closed again, and every attempt is timed by
+ * status class, `error` or `rejected`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { metricSampleValue, renderMetrics } from '@drone-delivery/observability';
+import { waitFor } from '@drone-delivery/testing';
+import { DownstreamClient } from './downstream-client';
+import { ServiceTokens } from './service-tokens';
+
+const tokens = new ServiceTokens({
+  serviceName: 'scheduler',
+  secret: 'a-test-secret-that-is-long-enough-for-hs256',
+});
+
+/** One attempt per call, so each call is one observation and one breaker outcome. */
+const POLICY = {
+  maxAttempts: 1,
+  breakerThreshold: 2,
+  breakerHalfOpenAfterMs: 200,
+  attemptTimeoutMs: 2_000,
+  totalTimeoutMs: 3_000,
+};
+
+/** The downstream: answers `status`, or holds each request until `release` is called. */
+class FakeDownstream {
+  status = 200;
+  hold = false;
+  private held: ServerResponse[] = [];
+  private readonly server: Server = createServer((_: IncomingMessage, response) => {
+    if (this.hold) this.held.push(response);
+    else this.answer(response);
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get waiting(): number {
+    return this.held.length;
+  }
+
+  release(): void {
+    this.hold = false;
+    this.held.forEach((response) => this.answer(response));
+    this.held = [];
+  }
+
+  async stop(): Promise<void> {
+    this.release();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private answer(response: ServerResponse): void {
+    response.writeHead(this.status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ status: this.status }));
+  }
+}
+
+async function breakerState(downstream: string): Promise<number | undefined> {
+  return metricSampleValue(await renderMetrics(), 'circuit_breaker_state', { downstream });
+}
+
+async function attempts(downstream: string, outcome: string): Promise<number | undefined> {
+  return metricSampleValue(await renderMetrics(), 'downstream_request_duration_seconds_count', {
+    downstream,
+    outcome,
+  });
+}
+
+describe('DownstreamClient metrics', () => {
+  const server = new FakeDownstream();
+  let client: DownstreamClient;
+
+  beforeAll(async () => {
+    client = new DownstreamClient(
+      { name: 'accounts', baseUrl: await server.start(), policy: POLICY },
+      tokens,
+    );
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  const call = () => client.request({ method: 'GET', path: '/accounts/a-1' });
+
+  it('reports the breaker closed, open, half-open during the trial call, then closed', async () => {
+    expect((await call()).status).toBe(200);
+    expect(await breakerState('accounts')).toBe(0);
+
+    server.status = 503;
+    for (let failure = 1; failure <= POLICY.breakerThreshold; failure++) {
+      await expect(call()).rejects.toMatchObject({ reason: 'server-error' });
+    }
+    expect(client.circuitState).toBe('open');
+    expect(await breakerState('accounts')).toBe(2);
+
+    await expect(call()).rejects.toMatchObject({ reason: 'circuit-open' });
+    expect(await attempts('accounts', 'rejected')).toBe(1);
+
+    // After halfOpenAfter the next call is the trial; held, it keeps the breaker half-open.
+    await new Promise((resolve) => setTimeout(resolve, POLICY.breakerHalfOpenAfterMs + 50));
+    server.status = 200;
+    server.hold = true;
+    const trial = call();
+    await waitFor(() => server.waiting === 1, { timeoutMs: 5_000, description: 'the trial call' });
+    expect(await breakerState('accounts')).toBe(1);
+
+    server.release();
+    expect((await trial).status).toBe(200);
+    expect(await breakerState('accounts')).toBe(0);
+  });
+
+  it('times each attempt by the class of its status', async () => {
+    const before = (await attempts('accounts', '2xx')) ?? 0;
+    server.status = 404;
+    expect((await call()).status).toBe(404);
+    server.status = 200;
+    expect((await call()).status).toBe(200);
+    expect(await attempts('accounts', '2xx')).toBe(before + 1);
+    expect(await attempts('accounts', '4xx')).toBe(1);
+    expect(await attempts('accounts', '5xx')).toBe(2);
+  });
+
+  it('times attempts that got no response as `error`', async () => {
+    const silent = new FakeDownstream();
+    const slow = new DownstreamClient(
+      {
+        name: 'packages',
+        baseUrl: await silent.start(),
+        policy: { ...POLICY, attemptTimeoutMs: 100 },
+      },
+      tokens,
+    );
+    silent.hold = true;
+    try {
+      await expect(slow.request({ method: 'GET', path: '/packages/p-1' })).rejects.toMatchObject({
+        reason: 'timeout',
+      });
+      expect(await attempts('packages', 'error')).toBe(1);
+      expect(await attempts('packages', '2xx')).toBeUndefined();
+    } finally {
+      await silent.stop();
+    }
+  });
+});
