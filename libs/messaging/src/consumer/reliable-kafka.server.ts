@@ -6,6 +6,7 @@ import {
   ServerKafka,
 } from '@nestjs/microservices';
 import { type Observable, throwError } from 'rxjs';
+import { consumerMetrics, type ConsumerMetrics } from '@drone-delivery/observability';
 import { deadLetterHeaders, deadLetterTopic } from './dead-letter';
 import { InvalidMessageError } from './invalid-message.error';
 
@@ -31,9 +32,12 @@ export const DEFAULT_CONSUMER_RELIABILITY: ConsumerReliability = {
  *   reason and its origin in headers, and the partition moves on;
  * - the offset is committed only after the handler resolved (its transaction committed) or the
  *   dead letter was acknowledged, because kafkajs commits only what `eachMessage` finished.
+ *
+ * It reports consumer lag, handling time, retries and dead letters as Prometheus metrics.
  */
 export class ReliableKafkaServer extends ServerKafka {
   private readonly reliability: ConsumerReliability;
+  private readonly metrics: ConsumerMetrics;
 
   constructor(
     options: NonNullable<KafkaOptions['options']>,
@@ -41,6 +45,26 @@ export class ReliableKafkaServer extends ServerKafka {
   ) {
     super(options);
     this.reliability = { ...DEFAULT_CONSUMER_RELIABILITY, ...reliability };
+    // The group as the broker knows it (Nest appends `-server`), as kafka-consumer-groups shows it.
+    this.metrics = consumerMetrics(this.groupId);
+  }
+
+  /**
+   * Lag per partition: kafkajs reports it after each batch (END_BATCH_PROCESS, once every message
+   * of the batch went through `eachMessage`) as the high watermark of the fetch minus the batch's
+   * last offset. Partitions this consumer no longer owns stop reporting.
+   */
+  protected override registerConsumerEventListeners(): void {
+    super.registerConsumerEventListeners();
+    const consumer = this.consumer;
+    if (!consumer) return;
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      this.metrics.recordLag(payload.topic, payload.partition, Number(payload.offsetLag)),
+    );
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.metrics.keepLagOnlyFor(payload.memberAssignment),
+    );
+    consumer.on(consumer.events.DISCONNECT, () => this.metrics.forgetLag());
   }
 
   override async handleEvent(
@@ -49,14 +73,20 @@ export class ReliableKafkaServer extends ServerKafka {
     context: KafkaContext,
   ): Promise<unknown> {
     const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.reliability;
+    const topic = context.getTopic();
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await super.handleEvent(pattern, packet, context);
+        const result: unknown = await super.handleEvent(pattern, packet, context);
+        this.metrics.observeMessage(topic, 'handled', secondsSince(started));
+        return result;
       } catch (error) {
         if (error instanceof InvalidMessageError || attempt >= maxAttempts) {
           await this.deadLetter(context, error, attempt);
+          this.metrics.observeMessage(topic, 'dead_lettered', secondsSince(started));
           return undefined;
         }
+        this.metrics.countRetry(topic);
         const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
         this.logger.warn(
           `${context.getTopic()}[${context.getPartition()}]@${context.getMessage().offset} failed ` +
@@ -93,6 +123,7 @@ export class ReliableKafkaServer extends ServerKafka {
         },
       ],
     });
+    this.metrics.countDeadLetter(topic);
     this.logger.error(
       `${topic}[${context.getPartition()}]@${message.offset} dead-lettered to ` +
         `${deadLetterTopic(topic)} after ${attempts} attempt(s): ${describe(error)}`,
@@ -125,6 +156,10 @@ function encode(value: unknown): Buffer | string | null {
   if (value === null || value === undefined) return null;
   if (Buffer.isBuffer(value) || typeof value === 'string') return value;
   return JSON.stringify(value);
+}
+
+function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
 }
 
 function describe(error: unknown): string {

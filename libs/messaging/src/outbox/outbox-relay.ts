@@ -1,4 +1,5 @@
 import { type DataSource } from 'typeorm';
+import { countOutboxPublished, registerOutboxBacklog } from '@drone-delivery/observability';
 import { type Producer } from '../kafka-producer';
 
 export interface OutboxRelayOptions {
@@ -44,6 +45,8 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   /** A notify() that came while a batch was being sent: the next pause is skipped. */
   private notified = false;
+  /** Set while running: stops `outbox_backlog` asking this relay. */
+  private unregisterBacklog: (() => void) | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.table = options.table ?? 'outbox';
@@ -58,6 +61,13 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     // Rows committed from now on are seen by this batch or trigger the next one.
     this.notified = false;
+    const published = await this.claimSendAndMark();
+    // Counted once committed: a batch rolled back is sent again and counted then.
+    countOutboxPublished(this.table, published);
+    return published;
+  }
+
+  private claimSendAndMark(): Promise<number> {
     return this.options.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT position, id, topic, key, payload, headers FROM ${this.table}
@@ -90,7 +100,7 @@ export class OutboxRelay {
     });
   }
 
-  /** Rows written but not yet published: the backlog metric. */
+  /** Rows written but not yet published: `outbox_backlog`, measured at each scrape. */
   async backlog(): Promise<number> {
     const [{ count }] = await this.options.dataSource.query<[{ count: number }]>(
       `SELECT count(*)::int AS count FROM ${this.table} WHERE published_at IS NULL`,
@@ -102,6 +112,7 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    this.unregisterBacklog ??= registerOutboxBacklog(this.table, () => this.backlog());
     this.running = this.loop();
   }
 
@@ -120,6 +131,9 @@ export class OutboxRelay {
     this.wake?.();
     await this.running;
     this.running = undefined;
+    // A stopped relay measures nothing more: its DataSource may be destroyed next.
+    this.unregisterBacklog?.();
+    this.unregisterBacklog = undefined;
     const deadline = Date.now() + flushTimeoutMs;
     while (Date.now() < deadline) {
       try {
