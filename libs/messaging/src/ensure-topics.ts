@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 
 export interface TopicSpec {
   topic: string;
@@ -7,11 +7,19 @@ export interface TopicSpec {
   replicationFactor?: number;
 }
 
+/** How long a service waits at start-up for its topics' partitions to have leaders. */
+const LEADERS_TIMEOUT_MS = 60_000;
+
 /**
  * Creates the topics a service produces to or consumes from, with explicit partition counts,
- * before it starts. Topics that already exist are left alone. Returns the names it created.
+ * before it starts, and returns once every partition of every topic has a leader. Topics that
+ * already exist are left alone. Returns the names it created.
  */
-export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Promise<string[]> {
+export async function ensureTopics(
+  brokers: string[],
+  topics: TopicSpec[],
+  leadersTimeoutMs = LEADERS_TIMEOUT_MS,
+): Promise<string[]> {
   // Errors are handled below; kafkajs' own logging would report a harmless race as an error.
   const admin = new Kafka({
     clientId: 'ensure-topics',
@@ -22,24 +30,59 @@ export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Prom
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((spec) => !existing.has(spec.topic));
-    if (missing.length === 0) return [];
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
-          topic: spec.topic,
-          numPartitions: spec.numPartitions,
-          replicationFactor: spec.replicationFactor ?? 1,
-        })),
-      });
-    } catch (error) {
-      // Services starting together race to create shared topics: "already exists" is success.
-      const now = new Set(await admin.listTopics());
-      if (missing.some((spec) => !now.has(spec.topic))) throw error;
-    }
+    if (missing.length > 0) await createMissing(admin, missing);
+    // Also for topics that existed: another service may have created them a moment ago. A
+    // consumer subscribing before its partitions have leaders gets "This server does not host
+    // this topic-partition", and the service exits (seen on a loaded machine at start-up).
+    await waitForLeaders(
+      admin,
+      topics.map((spec) => spec.topic),
+      leadersTimeoutMs,
+    );
     return missing.map((spec) => spec.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function createMissing(admin: Admin, missing: TopicSpec[]): Promise<void> {
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.numPartitions,
+        replicationFactor: spec.replicationFactor ?? 1,
+      })),
+    });
+  } catch (error) {
+    // Services starting together race to create shared topics: "already exists" is success.
+    const now = new Set(await admin.listTopics());
+    if (missing.some((spec) => !now.has(spec.topic))) throw error;
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
+    let problem: string;
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.flatMap((topic) =>
+        topic.partitions
+          .filter((partition) => partition.leader < 0 || partition.partitionErrorCode !== 0)
+          .map((partition) => `${topic.name}[${partition.partitionId}]`),
+      );
+      if (leaderless.length === 0) return;
+      problem = `no leader yet for ${leaderless.join(', ')}`;
+    } catch (error) {
+      // Metadata not yet on the broker we asked: "does not host this topic-partition".
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() + delayMs > deadline) {
+      throw new Error(`topics not ready after ${timeoutMs} ms: ${problem}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
 }
 
