@@ -1,3 +1,5 @@
+// First: tracing must be running before anything else loads.
+import './instrumentation';
 import { startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadAccountsConfig } from './config/accounts.config';

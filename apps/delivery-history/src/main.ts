@@ -1,3 +1,5 @@
+// First: tracing must be running before anything else loads.
+import './instrumentation';
 import { TOPICS } from '@drone-delivery/contracts';
 import {
   connectReliableKafkaConsumer,

@@ -1,3 +1,5 @@
+// First: tracing must be running before anything else loads.
+import './instrumentation';
 import { DELIVERY_SERVICE, TOPICS } from '@drone-delivery/contracts';
 import { ensureTopicsWithDeadLetters } from '@drone-delivery/messaging';
 import { startService } from '@drone-delivery/service-defaults';

@@ -1,5 +1,13 @@
 // Tracing: started first thing in every main.ts (see apps/*/src/instrumentation.ts).
 // Metrics: Prometheus, served at /metrics by every service.
+export {
+  CreationContextPropagator,
+  currentTraceIds,
+  flushTracing,
+  startTracing,
+  traceContextHeaders,
+  type Tracing,
+} from './tracing';
 export { METRICS_CONTENT_TYPE, renderMetrics, startMetrics } from './metrics/metrics.registry';
 export {
   observeHttpRequest,

@@ -7,6 +7,7 @@ import {
   currentCorrelationId,
   withCorrelationId,
 } from '@drone-delivery/http';
+import { currentTraceIds } from '@drone-delivery/observability/tracing';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestValidationPipe } from './request-validation.pipe';
 import { serveMetrics } from './metrics.middleware';
@@ -21,14 +22,21 @@ export interface ServiceAppOptions {
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Structured JSON logs, one object a line, each with the service and the correlation id. */
+/**
+ * Structured JSON logs, one object a line, each with the service, the correlation id and the
+ * trace and span ids, so a log line leads to its trace and back.
+ */
 class ServiceLogger extends ConsoleLogger {
   protected override getJsonLogObject(
     message: unknown,
     options: Parameters<ConsoleLogger['getJsonLogObject']>[1],
   ): ReturnType<ConsoleLogger['getJsonLogObject']> {
     const correlationId = currentCorrelationId();
-    return { ...super.getJsonLogObject(message, options), ...(correlationId && { correlationId }) };
+    return {
+      ...super.getJsonLogObject(message, options),
+      ...(correlationId && { correlationId }),
+      ...currentTraceIds(),
+    };
   }
 }
 

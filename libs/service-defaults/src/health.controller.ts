@@ -3,18 +3,27 @@ import {
   Get,
   Injectable,
   type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { flushTracing } from '@drone-delivery/observability/tracing';
 
-/** Flipped when shutdown begins, so load balancers stop sending traffic while work drains. */
+/**
+ * Flipped when shutdown begins, so load balancers stop sending traffic while work drains. Last,
+ * once consumers and relays have stopped, the spans still buffered are exported.
+ */
 @Injectable()
-export class ShutdownState implements BeforeApplicationShutdown {
+export class ShutdownState implements BeforeApplicationShutdown, OnApplicationShutdown {
   draining = false;
 
   beforeApplicationShutdown(): void {
     this.draining = true;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await flushTracing();
   }
 }
 
