@@ -16,6 +16,8 @@ export interface DeliveryEventFacts<TName extends DeliveryEventName> {
   data: DeliveryEventData<TName>;
   /** The request that caused the event, when there is one. */
   correlationId?: string;
+  /** W3C trace context of the span that caused it (CloudEvents' distributed tracing extension). */
+  traceparent?: string;
 }
 
 /** The CloudEvents 1.0 envelope of a delivery event, with a fresh UUIDv7 as its id. */
@@ -32,6 +34,7 @@ export function deliveryEventEnvelope<TName extends DeliveryEventName>(
     datacontenttype: 'application/json',
     sequence: facts.sequence,
     ...(facts.correlationId !== undefined && { correlationid: facts.correlationId }),
+    ...(facts.traceparent !== undefined && { traceparent: facts.traceparent }),
     data: facts.data,
   } as DeliveryEvent;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { type DeliveryEventName, parseDeliveryEvent, TOPICS } from '@drone-delivery/contracts';
 import { currentCorrelationId } from '@drone-delivery/http';
+import { traceContextHeaders } from '@drone-delivery/observability';
 import { type DeliveryEventFacts, deliveryEventEnvelope } from './delivery-event-envelope';
 import { OutboxEvent } from './outbox-event.entity';
 
@@ -11,6 +12,15 @@ import { OutboxEvent } from './outbox-event.entity';
  * consumer knows the format without opening it.
  */
 export const CLOUD_EVENT_HEADERS = { 'content-type': 'application/cloudevents+json' };
+
+/**
+ * The headers of a message written now and published later by a relay: the CloudEvents ones and
+ * the trace context of the request or message that caused it (W3C `traceparent`), which the
+ * relay keeps, so the consumers' spans join that trace.
+ */
+export function outboxHeaders(): Record<string, string> {
+  return { ...CLOUD_EVENT_HEADERS, ...traceContextHeaders() };
+}
 
 /** Writes delivery events into the outbox, inside the caller's transaction. */
 @Injectable()
@@ -22,10 +32,15 @@ export class OutboxService {
    */
   async appendDeliveryEvent<TName extends DeliveryEventName>(
     manager: EntityManager,
-    facts: Omit<DeliveryEventFacts<TName>, 'correlationId'>,
+    facts: Omit<DeliveryEventFacts<TName>, 'correlationId' | 'traceparent'>,
   ): Promise<OutboxEvent> {
+    const headers = outboxHeaders();
     const event = parseDeliveryEvent(
-      deliveryEventEnvelope({ ...facts, correlationId: currentCorrelationId() }),
+      deliveryEventEnvelope({
+        ...facts,
+        correlationId: currentCorrelationId(),
+        traceparent: headers['traceparent'],
+      }),
     );
     const row = manager.create(OutboxEvent, {
       id: event.id,
@@ -35,7 +50,7 @@ export class OutboxService {
       topic: TOPICS.deliveryEvents.name,
       key: event.subject,
       payload: event,
-      headers: CLOUD_EVENT_HEADERS,
+      headers,
     });
     await manager.insert(OutboxEvent, row);
     return row;

@@ -13,6 +13,8 @@ export interface NotificationCommandFacts {
   data: SendNotificationData;
   /** The request or message that caused it, when there is one. */
   correlationId?: string;
+  /** W3C trace context of the span that caused it (CloudEvents' distributed tracing extension). */
+  traceparent?: string;
 }
 
 /** The CloudEvents 1.0 envelope of a SendNotification command, with a fresh UUIDv7 as its id. */
@@ -29,6 +31,7 @@ export function notificationCommandEnvelope(
     datacontenttype: 'application/json',
     sequence: facts.sequence,
     ...(facts.correlationId !== undefined && { correlationid: facts.correlationId }),
+    ...(facts.traceparent !== undefined && { traceparent: facts.traceparent }),
     data: facts.data,
   };
 }

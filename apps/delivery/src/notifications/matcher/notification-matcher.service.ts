@@ -9,7 +9,7 @@ import {
 } from '@drone-delivery/contracts';
 import { currentCorrelationId } from '@drone-delivery/http';
 import { recordInInbox } from '@drone-delivery/messaging';
-import { CLOUD_EVENT_HEADERS } from '../../outbox/outbox.service';
+import { outboxHeaders } from '../../outbox/outbox.service';
 import { NotificationSubscription } from '../subscriptions/notification-subscription.entity';
 import { notificationCommandEnvelope } from './notification-command-envelope';
 import { deliveryEventName, notificationMessage } from './notification-messages';
@@ -40,6 +40,7 @@ export class NotificationMatcherService {
       });
       const message = notificationMessage(event);
       const time = new Date();
+      const headers = outboxHeaders();
       const rows: NotificationOutboxRow[] = [];
       for (const subscription of subscriptions) {
         for (const [channel, target] of channelsOf(subscription)) {
@@ -50,6 +51,7 @@ export class NotificationMatcherService {
               sequence: subscription.lastSequence,
               time,
               correlationId: currentCorrelationId(),
+              traceparent: headers['traceparent'],
               data: {
                 subscriptionId: subscription.id,
                 deliveryId: subscription.deliveryId,
@@ -72,7 +74,7 @@ export class NotificationMatcherService {
               topic: TOPICS.notificationCommands.name,
               key: subscription.id,
               payload: command,
-              headers: CLOUD_EVENT_HEADERS,
+              headers,
             }),
           );
         }
