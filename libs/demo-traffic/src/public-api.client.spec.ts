@@ -122,7 +122,14 @@ describe('PublicApiClient', () => {
     );
   });
 
-  it('throws ApiUnreachableError when the scheduler never answers', async () => {
+  it('gives up on a request that gets no answer in requestTimeoutMs, saying so', async () => {
+    api.on('GET', /\/history$/, () => new Promise(() => undefined));
+    const impatient = new PublicApiClient({ ...client.urls, requestTimeoutMs: 200 });
+
+    await expect(impatient.history(DELIVERY_ID)).rejects.toThrow(/no answer within 200 ms/);
+  });
+
+  it('throws ApiUnreachableError when the scheduler is not listening', async () => {
     const closed = new PublicApiClient({
       schedulerUrl: await closedPortUrl(),
       deliveryUrl: client.urls.deliveryUrl,

@@ -110,9 +110,15 @@ const DEFAULT_RETRY_MS = 1_000;
 const NETWORK_ATTEMPTS = 3;
 
 export interface PublicApiClientOptions extends PublicApiUrls {
-  /** Time allowed to one HTTP request. */
+  /**
+   * Time allowed to one HTTP request (default 30 s). Generous: a saga makes four calls, each
+   * with its own retries, and a busy machine is slow before it is broken.
+   */
   requestTimeoutMs?: number;
 }
+
+/** Time allowed to a /health/live check: a live service answers it at once. */
+const HEALTH_TIMEOUT_MS = 5_000;
 
 /**
  * The public HTTP API as a client sees it: schedule a delivery (retrying 503 and 429 after their
@@ -128,7 +134,7 @@ export class PublicApiClient {
       deliveryUrl: trimSlash(options.deliveryUrl),
       historyUrl: trimSlash(options.historyUrl),
     };
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
   /** The services that do not answer `GET /health/live`, each with why; empty when all do. */
@@ -142,7 +148,7 @@ export class PublicApiClient {
       services.map(async ([service, baseUrl]) => {
         const url = `${baseUrl}/health/live`;
         try {
-          const response = await this.request(service, url, { method: 'GET' });
+          const response = await this.request(service, url, { method: 'GET' }, HEALTH_TIMEOUT_MS);
           await response.body?.cancel();
           return response.ok
             ? undefined
@@ -234,8 +240,13 @@ export class PublicApiClient {
   }
 
   /** fetch with a timeout; no answer at all becomes ApiUnreachableError, saying why. */
-  private async request(service: string, url: string, init: RequestInit): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+  private async request(
+    service: string,
+    url: string,
+    init: RequestInit,
+    timeoutMs = this.requestTimeoutMs,
+  ): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
       return await fetch(url, { ...init, signal });
@@ -243,9 +254,7 @@ export class PublicApiClient {
       // The caller's own abort (shutdown) is not the service's fault: let it through as is.
       if (init.signal?.aborted) throw error;
       const base = new URL(url).origin;
-      const reason = timeout.aborted
-        ? `no answer within ${this.requestTimeoutMs} ms`
-        : networkReason(error);
+      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : networkReason(error);
       throw new ApiUnreachableError(service, base, reason);
     }
   }
