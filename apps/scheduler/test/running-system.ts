@@ -30,6 +30,8 @@ export async function startSystem(options: {
   /** Simulated seconds per real second: high, so a flight takes seconds. */
   timeScale: number;
   kafkaBrokers: string;
+  /** Added to every service's environment, e.g. where to export traces. */
+  env?: Record<string, string>;
 }): Promise<RunningSystem> {
   const databases: TestDatabase[] = [];
   const processes: ServiceProcess[] = [];
@@ -38,11 +40,14 @@ export async function startSystem(options: {
     databases.push(database);
     const service = await startServiceProcess({
       app,
+      // Five services compile and start at once: give a busy machine time.
+      readyTimeoutMs: 90_000,
       env: {
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SYSTEM_SECRET,
         KAFKA_BROKERS: options.kafkaBrokers,
         LOG_LEVEL: 'warn',
+        ...options.env,
         ...env,
       },
     });

@@ -9,3 +9,9 @@ export {
 } from './service-process';
 export { uniqueName } from './unique-name';
 export { waitFor, type WaitForOptions } from './wait-for';
+export {
+  SPAN_KIND,
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from './otlp-receiver';
