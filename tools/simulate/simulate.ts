@@ -31,7 +31,8 @@ async function main(): Promise<number> {
   }
 
   console.log(
-    `Scheduling ${options.deliveries} deliveries, ${options.concurrency} at a time, through ` +
+    `Scheduling ${options.deliveries} ${options.deliveries === 1 ? 'delivery' : 'deliveries'}, ` +
+      `${options.concurrency} at a time, through ` +
       `${options.schedulerUrl}; following them on ${options.historyUrl} ` +
       `(timeout ${options.timeoutMs / 1_000} s)`,
   );

@@ -7,6 +7,7 @@ import {
 } from './config/traffic-generator.config';
 import { HealthServer } from './health/health-server';
 import { TrafficGenerator } from './traffic/traffic-generator';
+import { waitForServices } from './traffic/wait-for-services';
 
 const LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 
@@ -45,18 +46,11 @@ async function main(): Promise<void> {
     logger,
   );
   const health = new HealthServer();
-  const port = await health.listen(config.PORT);
-  logger.log({
-    message: 'scheduling deliveries',
-    schedulerUrl: config.SCHEDULER_URL,
-    intervalMs: config.TRAFFIC_INTERVAL_MS,
-    maxInFlight: config.TRAFFIC_MAX_IN_FLIGHT,
-    healthPort: port,
-  });
-  generator.start();
-
+  await health.listen(config.PORT);
+  const stopping = new AbortController();
   const shutdown = (signal: string) => {
     logger.log({ message: `${signal}: stopping`, inFlight: generator.deliveriesInFlight });
+    stopping.abort(new Error(signal));
     health.drain();
     void generator
       .stop()
@@ -65,6 +59,24 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+
+  try {
+    await waitForServices(client, logger, {
+      intervalMs: 1_000,
+      reportEveryMs: 10_000,
+      signal: stopping.signal,
+    });
+  } catch (error) {
+    if (stopping.signal.aborted) return;
+    throw error;
+  }
+  logger.log({
+    message: 'scheduling deliveries',
+    schedulerUrl: config.SCHEDULER_URL,
+    intervalMs: config.TRAFFIC_INTERVAL_MS,
+    maxInFlight: config.TRAFFIC_MAX_IN_FLIGHT,
+  });
+  generator.start();
 }
 
 main().catch((error: unknown) => {

@@ -122,6 +122,19 @@ describe('PublicApiClient', () => {
     );
   });
 
+  it('counts a service that is live but not ready as not there yet, with its status', async () => {
+    api.on('GET', /^\/health\/live$/, () => ({ status: 200, body: { status: 'ok' } }));
+    api.on('GET', /^\/health\/ready$/, () => ({ status: 503, body: { status: 'error' } }));
+
+    await expect(client.unreachableServices('live')).resolves.toEqual([]);
+    const notReady = await client.unreachableServices('ready');
+    expect(notReady.map((error) => error.message)).toEqual([
+      `Cannot reach the scheduler at ${client.urls.schedulerUrl}: /health/ready answered 503`,
+      `Cannot reach delivery at ${client.urls.deliveryUrl}: /health/ready answered 503`,
+      `Cannot reach delivery-history at ${client.urls.historyUrl}: /health/ready answered 503`,
+    ]);
+  });
+
   it('gives up on a request that gets no answer in requestTimeoutMs, saying so', async () => {
     api.on('GET', /\/history$/, () => new Promise(() => undefined));
     const impatient = new PublicApiClient({ ...client.urls, requestTimeoutMs: 200 });

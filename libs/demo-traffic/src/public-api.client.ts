@@ -137,8 +137,11 @@ export class PublicApiClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
-  /** The services that do not answer `GET /health/live`, each with why; empty when all do. */
-  async unreachableServices(): Promise<ApiUnreachableError[]> {
+  /**
+   * The services that do not answer `GET /health/live` (or `check: 'ready'`: `/health/ready`,
+   * which also needs their database) with 200, each with why; empty when all do.
+   */
+  async unreachableServices(check: 'live' | 'ready' = 'live'): Promise<ApiUnreachableError[]> {
     const services = [
       ['the scheduler', this.urls.schedulerUrl],
       ['delivery', this.urls.deliveryUrl],
@@ -146,13 +149,17 @@ export class PublicApiClient {
     ] as const;
     const results = await Promise.all(
       services.map(async ([service, baseUrl]) => {
-        const url = `${baseUrl}/health/live`;
+        const url = `${baseUrl}/health/${check}`;
         try {
           const response = await this.request(service, url, { method: 'GET' }, HEALTH_TIMEOUT_MS);
           await response.body?.cancel();
           return response.ok
             ? undefined
-            : new ApiUnreachableError(service, baseUrl, `/health/live answered ${response.status}`);
+            : new ApiUnreachableError(
+                service,
+                baseUrl,
+                `/health/${check} answered ${response.status}`,
+              );
         } catch (error) {
           if (error instanceof ApiUnreachableError) return error;
           throw error;
