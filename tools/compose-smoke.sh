@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Smoke test of the compose stack, as a newcomer would use it: build the service image, bring
+# every service up, schedule one delivery through the public API (the scheduler) and wait until
+# its history (delivery-history) shows it Completed; then `down -v`. Prints the time from `up` to
+# that Completed delivery, and to the traffic generator's first one. On failure it prints every
+# service's logs. Exit code 0 only when the delivery completed.
+#
+# Uses `docker compose` (v2) when there is one, else `docker-compose` (1.29). Images come from the
+# environment like compose's own (POSTGRES_IMAGE, KAFKA_IMAGE, NODE_IMAGE, EXTRA_CA_CERTS; see
+# README.md "Without a container registry"). Needs Node 24 and `npm ci` (it schedules with
+# `npm run simulate`). Its own project name and ports, so a demo stack can keep running beside it:
+#   SMOKE_PROJECT (drone-delivery-smoke), SMOKE_PORT_PREFIX (3: ports 33001, 33005, 33006, 35433,
+#   39094), SMOKE_TIMEOUT_SECONDS (240: from `up` to Completed), SMOKE_LOG_LINES (300 per service
+#   on failure), SMOKE_SKIP_BUILD=1 (use the image already built), SMOKE_KEEP=1 (leave it up).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROJECT="${SMOKE_PROJECT:-drone-delivery-smoke}"
+PREFIX="${SMOKE_PORT_PREFIX:-3}"
+TIMEOUT="${SMOKE_TIMEOUT_SECONDS:-240}"
+LOG_LINES="${SMOKE_LOG_LINES:-300}"
+export SCHEDULER_PORT="${PREFIX}3001" DELIVERY_PORT="${PREFIX}3005" DELIVERY_HISTORY_PORT="${PREFIX}3006"
+export POSTGRES_PORT="${PREFIX}5433" KAFKA_PORT="${PREFIX}9094"
+
+START=$(date +%s)
+say() { printf '[smoke %4ss] %s\n' "$(($(date +%s) - START))" "$*"; }
+
+if docker compose version >/dev/null 2>&1; then
+  COMPOSE=(docker compose)
+elif command -v docker-compose >/dev/null 2>&1; then
+  COMPOSE=(docker-compose)
+else
+  echo "compose-smoke: neither \`docker compose\` (v2) nor \`docker-compose\` is installed" >&2
+  exit 2
+fi
+compose() { "${COMPOSE[@]}" -p "$PROJECT" "$@"; }
+
+print_logs() {
+  say "FAILED: every service's state and its last $LOG_LINES log lines follow"
+  compose ps || true
+  for service in $(compose config --services); do
+    printf '\n----- %s -----\n' "$service"
+    compose logs --no-color --tail="$LOG_LINES" "$service" 2>&1 || true
+  done
+}
+
+finish() {
+  local status=$?
+  trap - EXIT
+  [ "$status" -eq 0 ] || print_logs
+  if [ "${SMOKE_KEEP:-}" = 1 ]; then
+    say "left up (SMOKE_KEEP=1): ${COMPOSE[*]} -p $PROJECT down -v"
+  else
+    say "down -v"
+    compose down -v --remove-orphans >/dev/null 2>&1 || compose down -v || true
+  fi
+  say "done (exit $status)"
+  exit "$status"
+}
+trap finish EXIT
+
+say "using ${COMPOSE[*]} ($("${COMPOSE[@]}" version --short 2>/dev/null || "${COMPOSE[@]}" version | head -n 1)), project $PROJECT"
+if [ "${SMOKE_SKIP_BUILD:-}" != 1 ]; then
+  build_log="${TMPDIR:-/tmp}/$PROJECT-build.log"
+  say "build the service image (full log: $build_log)"
+  build_started=$(date +%s)
+  # Only the step lines (legacy builder "Step 3/27", BuildKit "#7 [build 2/6]") as progress.
+  if ! compose build 2>&1 | tee "$build_log" | { grep -E --line-buffered '^(Step [0-9]+/|#[0-9]+ \[)' || true; }; then
+    tail -n 40 "$build_log"
+    say "build failed"
+    exit 1
+  fi
+  say "built in $(($(date +%s) - build_started)) s"
+fi
+
+# Clean slate: a previous run killed halfway may have left containers or volumes behind.
+compose down -v --remove-orphans >/dev/null 2>&1 || true
+
+say "up -d"
+up_started=$(date +%s%N)
+if ! compose up -d; then
+  # docker-compose 1.29 gives up on a dependency that is not healthy within its healthcheck's
+  # retries, and then does not start what depends on it. On a busy machine the slow starter is
+  # usually fine a little later: one more `up` starts the rest, or fails for good.
+  say "up -d gave up on a dependency; one more try"
+  compose up -d
+fi
+say "every service started; waiting for the public APIs' /health/ready"
+# Node's fetch rather than curl: Node is needed anyway, curl may be missing on a slim machine.
+until node -e '
+  const urls = process.argv.slice(1).map((port) => `http://127.0.0.1:${port}/health/ready`);
+  Promise.all(urls.map((url) => fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok)))
+    .then((oks) => process.exit(oks.every(Boolean) ? 0 : 1), () => process.exit(1));
+' "$SCHEDULER_PORT" "$DELIVERY_PORT" "$DELIVERY_HISTORY_PORT"; do
+  if [ $((($(date +%s%N) - up_started) / 1000000000)) -ge "$TIMEOUT" ]; then
+    say "the public APIs were not ready within ${TIMEOUT} s of \`up\`"
+    exit 1
+  fi
+  sleep 1
+done
+say "scheduling a delivery through http://localhost:$SCHEDULER_PORT"
+
+# Seconds with one decimal from nanoseconds since `up` (no bc on minimal machines).
+seconds_since_up() {
+  local ms=$((($1 - up_started) / 1000000))
+  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
+}
+remaining=$((TIMEOUT - ($(date +%s%N) - up_started) / 1000000000))
+[ "$remaining" -gt 10 ] || { say "no time left for a delivery (SMOKE_TIMEOUT_SECONDS=$TIMEOUT)"; exit 1; }
+npm run --silent simulate -- --deliveries 1 --concurrency 1 --timeout "$remaining" --poll-interval 250 \
+  --scheduler-url "http://localhost:$SCHEDULER_PORT" \
+  --delivery-url "http://localhost:$DELIVERY_PORT" \
+  --history-url "http://localhost:$DELIVERY_HISTORY_PORT"
+say "from \`up\` to this delivery's Completed in its history: $(seconds_since_up "$(date +%s%N)") s"
+
+# The traffic generator's first Completed, from its own log line (epoch ms timestamps).
+first_generated=$(compose logs --no-color traffic-generator 2>/dev/null |
+  grep -m 1 '"delivery completed"' | grep -o '"timestamp":[0-9]*' | cut -d: -f2 || true)
+if [ -n "$first_generated" ]; then
+  say "from \`up\` to the traffic generator's first Completed: $(seconds_since_up $((first_generated * 1000000))) s"
+else
+  say "the traffic generator has not logged a Completed delivery yet"
+fi
