@@ -39,6 +39,8 @@ print_logs() {
   say "FAILED: every service's state and its last $LOG_LINES log lines follow"
   compose ps || true
   for service in $(compose config --services); do
+    # Services of profiles not in use (observability) have no container: nothing to show.
+    [ -n "$(compose ps -q "$service" 2>/dev/null)" ] || continue
     printf '\n----- %s -----\n' "$service"
     compose logs --no-color --tail="$LOG_LINES" "$service" 2>&1 || true
   done
