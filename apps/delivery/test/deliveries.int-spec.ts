@@ -34,6 +34,7 @@ interface OutboxRow {
   topic: string;
   key: string;
   payload: unknown;
+  headers: Record<string, string>;
 }
 
 interface Answer<T> {
@@ -125,7 +126,7 @@ describe('delivery service', () => {
 
   async function outboxRows(deliveryId: string): Promise<OutboxRow[]> {
     const { rows } = await db.query<OutboxRow>(
-      `SELECT id, delivery_id, sequence, type, topic, key, payload
+      `SELECT id, delivery_id, sequence, type, topic, key, payload, headers
          FROM outbox WHERE delivery_id = $1 ORDER BY sequence`,
       [deliveryId],
     );
@@ -181,7 +182,13 @@ describe('delivery service', () => {
         datacontenttype: 'application/json',
         sequence: 1,
         correlationid: 'create-test-1',
+        // The request's span (W3C trace context): consumers continue its trace.
+        traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) as string,
         data: { deliveryId, ...request },
+      });
+      expect(row.headers).toEqual({
+        'content-type': 'application/cloudevents+json',
+        traceparent: event.traceparent,
       });
       expect(uuidVersion(event.id)).toBe(7);
     });
