@@ -39,9 +39,8 @@ COPY --from=build /app/dist dist
 USER node
 ARG APP
 ENV APP=${APP}
-# Ready = the service reaches its database. No curl in slim images: Node's fetch. Each app listens
-# on PORT, else on its config's default (the map below); no EXPOSE, as that differs per app.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD node -e "const port = process.env.PORT || {scheduler: 3001, accounts: 3002, package: 3003, 'drone-management': 3004, delivery: 3005, 'delivery-history': 3006}[process.env.APP]; fetch('http://127.0.0.1:' + port + '/health/ready', {signal: AbortSignal.timeout(2500)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# Ready = /health/ready answers 200 (docker/healthcheck.sh: bash, not a Node start every check).
+COPY docker/healthcheck.sh /usr/local/bin/healthcheck
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["healthcheck"]
 # exec: node replaces the shell as PID 1, so it gets SIGTERM from `docker stop` (graceful shutdown).
 CMD ["sh", "-c", "exec node dist/apps/${APP:?set APP to the service to run, e.g. APP=scheduler}/src/main.js"]
