@@ -59,11 +59,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .switchToHttp()
       .getRequest<{ method: string; originalUrl?: string; url: string }>();
     const { problem, headers } = this.toProblem(exception);
-    if (problem.status >= 500) {
+    const route = `${request.method} ${request.originalUrl ?? request.url}`;
+    if (problem.status < 500) {
+      // The client's mistake: the answer says it all.
+    } else if (!(exception instanceof HttpException)) {
       this.logger.error(
-        `${request.method} ${request.originalUrl ?? request.url} failed: ${describe(exception)}`,
+        `${route} failed: ${describe(exception)}`,
         exception instanceof Error ? exception.stack : undefined,
       );
+    } else {
+      // Answered on purpose (a downstream away, no drone free: 503 with Retry-After): an
+      // operator wants to see it, but without a stack trace under every request of a busy demo.
+      this.logger.warn(`${route} answered ${problem.status}: ${problem.detail ?? problem.title}`);
     }
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
