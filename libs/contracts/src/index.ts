@@ -1,5 +1,5 @@
 export { DEFAULT_SERVICE_AREA, DEMO_ACCOUNTS } from './demo-data';
-export { type GeoPoint } from './geo';
+export { destinationPoint, EARTH_RADIUS_KM, type GeoPoint, haversineKm } from './geo';
 export * from './internal-api/accounts';
 export * from './internal-api/assignments';
 export * from './internal-api/deliveries';

@@ -1,5 +1,10 @@
-import { DEFAULT_SERVICE_AREA, DEMO_ACCOUNTS, MAX_WEIGHT_KG } from '@drone-delivery/contracts';
-import { distanceKm, pointAt, randomDeliveryRequest } from './delivery-requests';
+import {
+  DEFAULT_SERVICE_AREA,
+  DEMO_ACCOUNTS,
+  haversineKm as distanceKm,
+  MAX_WEIGHT_KG,
+} from '@drone-delivery/contracts';
+import { pointAt, randomDeliveryRequest } from './delivery-requests';
 
 /** A deterministic stand-in for Math.random (mulberry32). */
 function seededRandom(seed: number): () => number {

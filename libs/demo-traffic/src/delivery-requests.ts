@@ -1,6 +1,7 @@
 import {
   DEFAULT_SERVICE_AREA,
   DEMO_ACCOUNTS,
+  destinationPoint,
   type GeoPoint,
   MAX_WEIGHT_KG,
   PACKAGE_SIZES,
@@ -35,36 +36,10 @@ const DEFAULTS: Required<DemoRouteOptions> = {
   dropoffKm: { min: 1, max: 4 },
 };
 
-const EARTH_RADIUS_KM = 6_371;
-const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
-const toDegrees = (radians: number) => (radians * 180) / Math.PI;
-
-/** The point `distanceKm` from `from` on the initial bearing `bearingDegrees` (great circle). */
+/** The point `distanceKm` from `from` on the initial bearing, to the metre (6 decimals). */
 export function pointAt(from: GeoPoint, bearingDegrees: number, distanceKm: number): GeoPoint {
-  const angular = distanceKm / EARTH_RADIUS_KM;
-  const bearing = toRadians(bearingDegrees);
-  const lat1 = toRadians(from.lat);
-  const lng1 = toRadians(from.lng);
-  const lat2 = Math.asin(
-    Math.sin(lat1) * Math.cos(angular) + Math.cos(lat1) * Math.sin(angular) * Math.cos(bearing),
-  );
-  const lng2 =
-    lng1 +
-    Math.atan2(
-      Math.sin(bearing) * Math.sin(angular) * Math.cos(lat1),
-      Math.cos(angular) - Math.sin(lat1) * Math.sin(lat2),
-    );
-  return { lat: round(toDegrees(lat2), 6), lng: round(toDegrees(lng2), 6) };
-}
-
-/** Great-circle distance in km. */
-export function distanceKm(a: GeoPoint, b: GeoPoint): number {
-  const dLat = toRadians(b.lat - a.lat);
-  const dLng = toRadians(b.lng - a.lng);
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(toRadians(a.lat)) * Math.cos(toRadians(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.sqrt(h));
+  const point = destinationPoint(from, bearingDegrees, distanceKm);
+  return { lat: round(point.lat, 6), lng: round(point.lng, 6) };
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));

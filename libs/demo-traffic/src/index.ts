@@ -1,5 +1,4 @@
 export {
-  distanceKm,
   pointAt,
   randomDeliveryRequest,
   type DemoRouteOptions,

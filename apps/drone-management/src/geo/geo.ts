@@ -1,7 +1,7 @@
-import { type GeoPoint } from '@drone-delivery/contracts';
+import { destinationPoint, type GeoPoint, haversineKm } from '@drone-delivery/contracts';
 
-/** Mean radius of the Earth (IUGG), the usual sphere for great-circle distances. */
-export const EARTH_RADIUS_KM = 6_371.0088;
+// Shared with the demo clients (libs/contracts); re-exported so the fleet's code reads from here.
+export { destinationPoint, EARTH_RADIUS_KM, haversineKm } from '@drone-delivery/contracts';
 
 /** A circle on the map: where the service picks up and drops off. */
 export interface ServiceArea {
@@ -12,42 +12,9 @@ export interface ServiceArea {
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 const degrees = (radiansValue: number) => (radiansValue * 180) / Math.PI;
 
-/** Great-circle distance (haversine formula); drones fly straight, so this is their path length. */
-export function haversineKm(from: GeoPoint, to: GeoPoint): number {
-  const dLat = radians(to.lat - from.lat);
-  const dLng = radians(to.lng - from.lng);
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(radians(from.lat)) * Math.cos(radians(to.lat)) * Math.sin(dLng / 2) ** 2;
-  // min() guards against h creeping above 1 by rounding for antipodal points.
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 /** Inside or on the edge of the area. */
 export function isInServiceArea(point: GeoPoint, area: ServiceArea): boolean {
   return haversineKm(area.center, point) <= area.radiusKm;
-}
-
-/** The point `distanceKm` from `origin` along the initial bearing (degrees clockwise from north). */
-export function destinationPoint(
-  origin: GeoPoint,
-  bearingDegrees: number,
-  distanceKm: number,
-): GeoPoint {
-  const angular = distanceKm / EARTH_RADIUS_KM;
-  const bearing = radians(bearingDegrees);
-  const lat1 = radians(origin.lat);
-  const lng1 = radians(origin.lng);
-  const lat2 = Math.asin(
-    Math.sin(lat1) * Math.cos(angular) + Math.cos(lat1) * Math.sin(angular) * Math.cos(bearing),
-  );
-  const lng2 =
-    lng1 +
-    Math.atan2(
-      Math.sin(bearing) * Math.sin(angular) * Math.cos(lat1),
-      Math.cos(angular) - Math.sin(lat1) * Math.sin(lat2),
-    );
-  return { lat: degrees(lat2), lng: ((degrees(lng2) + 540) % 360) - 180 };
 }
 
 /** Initial bearing (degrees clockwise from north) of the great circle from `from` to `to`. */
