@@ -1,7 +1,6 @@
 import {
   type DeliveryEventName,
-  type DeliveryStage,
-  type GeoPoint,
+  type DeliveryStatusView,
   isProblemDetails,
   type ProblemDetails,
 } from '@drone-delivery/contracts';
@@ -34,16 +33,8 @@ export interface HistoryEntry {
   data: Record<string, unknown>;
 }
 
-/** `GET /api/v1/deliveries/{id}` (delivery). */
-export interface DeliveryStatus {
-  deliveryId: string;
-  stage: DeliveryStage;
-  droneId: string;
-  lastKnownLocation: GeoPoint | null;
-  pickupEta: string;
-  dropoffEta: string;
-  updatedAt: string;
-}
+/** `GET /api/v1/deliveries/{id}` (delivery): the contract's public status view. */
+export type DeliveryStatus = DeliveryStatusView;
 
 export type ScheduleResult =
   | { kind: 'scheduled'; delivery: ScheduledDelivery; attempts: number }
