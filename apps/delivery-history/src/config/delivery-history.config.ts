@@ -1,28 +1,13 @@
-import { type LogLevel } from '@nestjs/common';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-} from 'class-validator';
-import { loadEnvironment } from '@drone-delivery/service-defaults';
+import { Transform } from 'class-transformer';
+import { ArrayNotEmpty, IsArray, IsString, Matches, MinLength } from 'class-validator';
+import { loadEnvironment, ServiceConfig } from '@drone-delivery/service-defaults';
 
 /** Names this service in Postgres sessions, Kafka client ids and logs. */
 export const DELIVERY_HISTORY_SERVICE = 'delivery-history';
 
 /** Every setting of the delivery-history service, from the environment, checked at start-up. */
-export class DeliveryHistoryConfig {
-  @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT: number = 3006;
-
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
-  DATABASE_URL!: string;
+export class DeliveryHistoryConfig extends ServiceConfig {
+  override PORT = 3006;
 
   /** `host:port[,host:port]`. */
   @Transform(({ value }: { value: unknown }) =>
@@ -43,8 +28,6 @@ export class DeliveryHistoryConfig {
    * partitions); tests give each run its own, so it reads the topic from the beginning.
    */
   @IsString() @MinLength(1) KAFKA_GROUP_ID = DELIVERY_HISTORY_SERVICE;
-
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: LogLevel = 'log';
 }
 
 export function loadDeliveryHistoryConfig(

@@ -2,7 +2,6 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsArray,
-  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -13,8 +12,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { type LogLevel } from '@nestjs/common';
-import { loadEnvironment } from '@drone-delivery/service-defaults';
+import { loadEnvironment, ServiceWithTokensConfig } from '@drone-delivery/service-defaults';
 
 /** `host:port[,host:port]` from the environment, as a list. */
 function brokerList({ value }: { value: unknown }): unknown {
@@ -32,16 +30,8 @@ function emptyAsUnset({ value }: { value: unknown }): unknown {
 }
 
 /** Every setting of the delivery service, from the environment, checked at start-up. */
-export class DeliveryConfig {
-  @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT: number = 3005;
-
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
-  DATABASE_URL!: string;
-
-  /** Shared secret of the service tokens (at least 32 characters). */
-  @IsString() @MinLength(32) SERVICE_TOKEN_SECRET!: string;
-
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: LogLevel = 'log';
+export class DeliveryConfig extends ServiceWithTokensConfig {
+  override PORT = 3005;
 
   /** Kafka bootstrap servers, `host:port[,host:port]`. */
   @Transform(brokerList)

@@ -6,15 +6,12 @@ import {
   IsInt,
   IsNumber,
   IsPositive,
-  IsString,
-  IsUrl,
   Matches,
   Max,
   Min,
-  MinLength,
 } from 'class-validator';
 import { DEFAULT_SERVICE_AREA } from '@drone-delivery/contracts';
-import { loadEnvironment } from '@drone-delivery/service-defaults';
+import { loadEnvironment, ServiceWithTokensConfig } from '@drone-delivery/service-defaults';
 import { type ServiceArea } from '../geo/geo';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
@@ -30,16 +27,8 @@ function brokerList({ value }: { value: unknown }): unknown {
 }
 
 /** Every setting of the drone-management service, from the environment, checked at start-up. */
-export class DroneManagementConfig {
-  @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT: number = 3004;
-
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
-  DATABASE_URL!: string;
-
-  /** Shared secret of the service tokens (at least 32 characters). */
-  @IsString() @MinLength(32) SERVICE_TOKEN_SECRET!: string;
-
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: 'log' | 'warn' = 'log';
+export class DroneManagementConfig extends ServiceWithTokensConfig {
+  override PORT = 3004;
 
   /** Kafka bootstrap servers, `host:port[,host:port]`: where the telemetry goes. */
   @Transform(brokerList)

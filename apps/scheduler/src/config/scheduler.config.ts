@@ -1,22 +1,14 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { type DownstreamPolicy } from '@drone-delivery/http';
-import { loadEnvironment } from '@drone-delivery/service-defaults';
+import { loadEnvironment, ServiceWithTokensConfig } from '@drone-delivery/service-defaults';
 import { SAGA_STEPS, type SagaStep } from '../scheduling/saga-steps';
 
 const SERVICE_URL = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
 /** Every setting of the scheduler, from the environment, checked at start-up. */
-export class SchedulerConfig {
-  @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT: number = 3001;
-
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
-  DATABASE_URL!: string;
-
-  /** Shared secret of the service tokens (at least 32 characters). */
-  @IsString() @MinLength(32) SERVICE_TOKEN_SECRET!: string;
-
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: 'log' | 'warn' = 'log';
+export class SchedulerConfig extends ServiceWithTokensConfig {
+  override PORT = 3001;
 
   /** Base URLs of the services the saga calls, e.g. `http://accounts:3002`. */
   @IsUrl(SERVICE_URL) ACCOUNTS_URL!: string;
