@@ -5,7 +5,7 @@ export {
   type ServiceAppOptions,
 } from './create-service-app';
 export { loadEnvironment } from './environment';
-export { ServiceConfig, ServiceWithTokensConfig } from './service-config';
+export { KafkaBrokerList, ServiceConfig, ServiceWithTokensConfig } from './service-config';
 export { HealthController, ShutdownState } from './health.controller';
 export { HealthModule } from './health.module';
 export {

@@ -1,6 +1,17 @@
 import { type LogLevel } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 /**
  * The settings every service reads from its environment (see loadEnvironment). A service's own
@@ -22,4 +33,28 @@ export class ServiceConfig {
 export class ServiceWithTokensConfig extends ServiceConfig {
   /** Shared secret of the service tokens (at least 32 characters). */
   @IsString() @MinLength(32) SERVICE_TOKEN_SECRET!: string;
+}
+
+/**
+ * A Kafka bootstrap list from the environment, `host:port[,host:port]`, read as a string[] and
+ * checked entry by entry:
+ *   @KafkaBrokerList() KAFKA_BROKERS!: string[];
+ */
+export function KafkaBrokerList(): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((broker) => broker.trim())
+            .filter((broker) => broker.length > 0)
+        : value,
+    ),
+    IsArray(),
+    ArrayNotEmpty(),
+    Matches(/^[^:\s]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' }),
+  ];
+  return (target, property) => {
+    for (const decorate of decorators) decorate(target, property);
+  };
 }

@@ -1,6 +1,5 @@
-import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsString, Matches, MinLength } from 'class-validator';
-import { loadEnvironment, ServiceConfig } from '@drone-delivery/service-defaults';
+import { IsString, MinLength } from 'class-validator';
+import { KafkaBrokerList, loadEnvironment, ServiceConfig } from '@drone-delivery/service-defaults';
 
 /** Names this service in Postgres sessions, Kafka client ids and logs. */
 export const DELIVERY_HISTORY_SERVICE = 'delivery-history';
@@ -10,18 +9,7 @@ export class DeliveryHistoryConfig extends ServiceConfig {
   override PORT = 3006;
 
   /** `host:port[,host:port]`. */
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((broker) => broker.trim())
-          .filter((broker) => broker.length > 0)
-      : value,
-  )
-  @IsArray()
-  @ArrayNotEmpty()
-  @Matches(/^[^:\s]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' })
-  KAFKA_BROKERS!: string[];
+  @KafkaBrokerList() KAFKA_BROKERS!: string[];
 
   /**
    * Consumer group of the delivery.events.v1 consumer. Replicas share it (they split the

@@ -1,7 +1,5 @@
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayNotEmpty,
-  IsArray,
   IsInt,
   IsOptional,
   IsString,
@@ -12,17 +10,11 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { loadEnvironment, ServiceWithTokensConfig } from '@drone-delivery/service-defaults';
-
-/** `host:port[,host:port]` from the environment, as a list. */
-function brokerList({ value }: { value: unknown }): unknown {
-  return typeof value === 'string'
-    ? value
-        .split(',')
-        .map((broker) => broker.trim())
-        .filter((broker) => broker.length > 0)
-    : value;
-}
+import {
+  KafkaBrokerList,
+  loadEnvironment,
+  ServiceWithTokensConfig,
+} from '@drone-delivery/service-defaults';
 
 /** An empty variable (`SMTP_URL=` in a compose file) means unset, not an invalid value. */
 function emptyAsUnset({ value }: { value: unknown }): unknown {
@@ -34,11 +26,7 @@ export class DeliveryConfig extends ServiceWithTokensConfig {
   override PORT = 3005;
 
   /** Kafka bootstrap servers, `host:port[,host:port]`. */
-  @Transform(brokerList)
-  @IsArray()
-  @ArrayNotEmpty()
-  @Matches(/^[^:\s]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' })
-  KAFKA_BROKERS!: string[];
+  @KafkaBrokerList() KAFKA_BROKERS!: string[];
 
   /** Consumer group of the telemetry consumer; replicas share it, tests give each run its own. */
   @IsString() @Matches(/^[\w.-]+$/) KAFKA_GROUP_ID: string = 'delivery';

@@ -1,41 +1,21 @@
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsPositive,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsPositive, Max, Min } from 'class-validator';
 import { DEFAULT_SERVICE_AREA } from '@drone-delivery/contracts';
-import { loadEnvironment, ServiceWithTokensConfig } from '@drone-delivery/service-defaults';
+import {
+  KafkaBrokerList,
+  loadEnvironment,
+  ServiceWithTokensConfig,
+} from '@drone-delivery/service-defaults';
 import { type ServiceArea } from '../geo/geo';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
-
-/** `host:port[,host:port]` from the environment, as a list. */
-function brokerList({ value }: { value: unknown }): unknown {
-  return typeof value === 'string'
-    ? value
-        .split(',')
-        .map((broker) => broker.trim())
-        .filter((broker) => broker.length > 0)
-    : value;
-}
 
 /** Every setting of the drone-management service, from the environment, checked at start-up. */
 export class DroneManagementConfig extends ServiceWithTokensConfig {
   override PORT = 3004;
 
   /** Kafka bootstrap servers, `host:port[,host:port]`: where the telemetry goes. */
-  @Transform(brokerList)
-  @IsArray()
-  @ArrayNotEmpty()
-  @Matches(/^[^:\s]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' })
-  KAFKA_BROKERS!: string[];
+  @KafkaBrokerList() KAFKA_BROKERS!: string[];
 
   /** Where we deliver: pickups and dropoffs within this many km of the centre. */
   @Type(() => Number)
