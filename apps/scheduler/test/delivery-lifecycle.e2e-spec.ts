@@ -44,8 +44,10 @@ describe('a delivery from POST to Completed, through Kafka', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    expect(response.status).toBe(201);
-    return (await response.json()) as { deliveryId: string; droneId: string };
+    const answer = (await response.json()) as { deliveryId: string; droneId: string };
+    // The whole answer on failure: a problem document says which step refused.
+    expect({ status: response.status, answer }).toMatchObject({ status: 201 });
+    return answer;
   }
 
   const status = async (deliveryId: string) =>
