@@ -40,9 +40,10 @@ export class HealthController {
     private readonly shutdown: ShutdownState,
   ) {}
 
+  /** `pid` says which process answered: a test harness checks it reached the one it started. */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  live(): { status: 'ok'; pid: number } {
+    return { status: 'ok', pid: process.pid };
   }
 
   @Get('ready')

@@ -45,7 +45,22 @@ export async function freePort(): Promise<number> {
  * Tests that cross service boundaries run the real processes, so they can also stop or kill one.
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const port = options.port ?? (await freePort());
+  // A port is free when picked but unbound until the service listens, seconds later; a service
+  // of another test file may take it meanwhile. Then pick another one (unless the caller chose it).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, options.port ?? (await freePort()));
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === 3) {
+        throw error;
+      }
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(options: ServiceProcessOptions, port: number): Promise<ServiceProcess> {
   const entry = path.join(WORKSPACE_ROOT, 'apps', options.app, 'src/main.ts');
   const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
     cwd: WORKSPACE_ROOT,
@@ -75,7 +90,12 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       async () => {
         if (child.exitCode !== null || child.signalCode !== null) return 'exited';
         const response = await fetch(`${url}/health/ready`).catch(() => undefined);
-        return response?.status === 200 ? 'ready' : undefined;
+        if (response?.status !== 200) return undefined;
+        // Ready, but is it ours? Another process may be listening on the port.
+        const live = await fetch(`${url}/health/live`)
+          .then((answer) => answer.json() as Promise<{ pid?: number }>)
+          .catch(() => undefined);
+        return live?.pid === child.pid ? 'ready' : 'taken';
       },
       {
         timeoutMs: options.readyTimeoutMs ?? 45_000,
@@ -84,9 +104,13 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       },
     );
     if (state === 'exited') throw new Error(`${options.app} exited before it was ready`);
+    if (state === 'taken') {
+      throw new PortTakenError(`port ${port} of ${options.app} is taken by another process`);
+    }
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
+    if (error instanceof PortTakenError) throw error;
     throw new Error(
       `${(error as Error).message}\n--- ${options.app} output ---\n${output.slice(-4_000)}`,
     );
