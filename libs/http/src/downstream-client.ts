@@ -17,6 +17,7 @@ import {
 import {
   observeDownstreamRequest,
   registerCircuitBreaker,
+  secondsSince,
   statusClass,
 } from '@drone-delivery/observability';
 import { CORRELATION_ID_HEADER, currentCorrelationId } from './correlation-id';
@@ -257,10 +258,6 @@ export class DownstreamClient {
     // Anything else is a bug here (e.g. a body that is not JSON), not the downstream's state.
     throw error;
   }
-}
-
-function secondsSince(started: number): number {
-  return (performance.now() - started) / 1000;
 }
 
 function isJson(contentType: string | null): boolean {

@@ -8,7 +8,12 @@ export {
   traceContextHeaders,
   type Tracing,
 } from './tracing';
-export { METRICS_CONTENT_TYPE, renderMetrics, startMetrics } from './metrics/metrics.registry';
+export {
+  METRICS_CONTENT_TYPE,
+  renderMetrics,
+  secondsSince,
+  startMetrics,
+} from './metrics/metrics.registry';
 export {
   observeHttpRequest,
   UNMATCHED_ROUTE,

@@ -3,6 +3,7 @@ import {
   METRICS_CONTENT_TYPE,
   observeHttpRequest,
   renderMetrics,
+  secondsSince,
   startMetrics,
   UNMATCHED_ROUTE,
 } from '@drone-delivery/observability';
@@ -51,14 +52,14 @@ export function serveMetrics(app: NestExpressApplication, serviceName: string): 
 
 /** Registered first, so the time covers every other middleware, the handler and its filters. */
 function timeRequest(request: RoutedRequest, response: TimedResponse, next: () => void): void {
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   // Read at the end: the route is known only once the router has matched one.
   response.once('finish', () =>
     observeHttpRequest({
       method: request.method,
       route: routeTemplate(request),
       statusCode: response.statusCode,
-      durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+      durationSeconds: secondsSince(started),
     }),
   );
   next();

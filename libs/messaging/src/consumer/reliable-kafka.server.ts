@@ -6,7 +6,7 @@ import {
   ServerKafka,
 } from '@nestjs/microservices';
 import { type Observable, throwError } from 'rxjs';
-import { consumerMetrics, type ConsumerMetrics } from '@drone-delivery/observability';
+import { consumerMetrics, type ConsumerMetrics, secondsSince } from '@drone-delivery/observability';
 import { deadLetterHeaders, deadLetterTopic } from './dead-letter';
 import { InvalidMessageError } from './invalid-message.error';
 
@@ -156,10 +156,6 @@ function encode(value: unknown): Buffer | string | null {
   if (value === null || value === undefined) return null;
   if (Buffer.isBuffer(value) || typeof value === 'string') return value;
   return JSON.stringify(value);
-}
-
-function secondsSince(started: number): number {
-  return (performance.now() - started) / 1000;
 }
 
 function describe(error: unknown): string {

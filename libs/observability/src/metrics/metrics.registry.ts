@@ -25,3 +25,8 @@ export const METRICS_CONTENT_TYPE: string = register.contentType;
 export function renderMetrics(): Promise<string> {
   return register.metrics();
 }
+
+/** Seconds since `started` (a `performance.now()` reading): what the duration histograms take. */
+export function secondsSince(started: number): number {
+  return (performance.now() - started) / 1000;
+}
