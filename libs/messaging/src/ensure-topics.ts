@@ -15,11 +15,7 @@ const LEADERS_TIMEOUT_MS = 60_000;
  * before it starts, and returns once every partition of every topic has a leader. Topics that
  * already exist are left alone. Returns the names it created.
  */
-export async function ensureTopics(
-  brokers: string[],
-  topics: TopicSpec[],
-  leadersTimeoutMs = LEADERS_TIMEOUT_MS,
-): Promise<string[]> {
+export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Promise<string[]> {
   // Errors are handled below; kafkajs' own logging would report a harmless race as an error.
   const admin = new Kafka({
     clientId: 'ensure-topics',
@@ -37,7 +33,6 @@ export async function ensureTopics(
     await waitForLeaders(
       admin,
       topics.map((spec) => spec.topic),
-      leadersTimeoutMs,
     );
     return missing.map((spec) => spec.topic);
   } finally {
@@ -62,8 +57,8 @@ async function createMissing(admin: Admin, missing: TopicSpec[]): Promise<void> 
   }
 }
 
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
   for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
     let problem: string;
     try {
@@ -80,7 +75,7 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
       problem = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() + delayMs > deadline) {
-      throw new Error(`topics not ready after ${timeoutMs} ms: ${problem}`);
+      throw new Error(`topics not ready after ${LEADERS_TIMEOUT_MS} ms: ${problem}`);
     }
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
