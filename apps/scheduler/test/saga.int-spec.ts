@@ -196,14 +196,13 @@ describe('scheduler saga against fake downstreams', () => {
     'answers 503 + Retry-After within the budget when drone-management %s, and deletes the package',
     async (_, breakDroneManagement) => {
       await breakDroneManagement();
-      const started = Date.now();
       const response = await schedule();
-      const elapsed = Date.now() - started;
 
+      // The total budget itself is proven in libs/http's downstream-client spec, where missing it
+      // would hang the test; a wall-clock bound here would fail on a loaded machine.
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
       expect((await bodyOf<ProblemDetails>(response)).title).toMatch(/unavailable/);
-      expect(elapsed).toBeLessThan(BUDGET_MS + 1_000);
       const packageId = packageIdOfThisTest();
       expect(calls('package', 'DELETE').map((call) => call.path)).toEqual([
         `/internal/v1/packages/${packageId}`,

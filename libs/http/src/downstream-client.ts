@@ -118,8 +118,9 @@ function isTransient(error: unknown): boolean {
 /**
  * The one way a service calls another over HTTP. Each call carries a service token and the
  * correlation id, and runs inside the downstream's policies, outermost first:
- * concurrency limit → total budget → retries (exponential backoff with full jitter, or the
- * downstream's Retry-After) → circuit breaker → per-attempt timeout.
+ * total budget → concurrency limit → retries (exponential backoff with full jitter, or the
+ * downstream's Retry-After) → circuit breaker → per-attempt timeout. The budget is outermost so
+ * that time spent queued for a concurrency slot counts against it: a call never outlives it.
  *
  * Only failures that say nothing about the request itself are retried: network errors,
  * timeouts, 429, 502, 503 and 504. Internal writes are idempotent PUTs and DELETEs keyed by the
@@ -154,8 +155,8 @@ export class DownstreamClient {
       }),
     });
     this.pipeline = wrap(
-      bulkhead(p.maxConcurrent, p.maxQueued),
       timeout(p.totalTimeoutMs, TimeoutStrategy.Aggressive),
+      bulkhead(p.maxConcurrent, p.maxQueued),
       retries,
       this.breaker,
       timeout(p.attemptTimeoutMs, TimeoutStrategy.Aggressive),

@@ -42,6 +42,7 @@ interface MeteredOrder {
 
 const handled: string[] = [];
 let holding = false;
+let heldSince = 0;
 let releaseHeldOrder: () => void = () => undefined;
 const held = new Promise<void>((resolve) => (releaseHeldOrder = resolve));
 
@@ -52,6 +53,7 @@ class MeteredOrderConsumer {
     if (order.poison) throw new Error(`order ${order.orderId} is poison`);
     if (order.hold) {
       holding = true;
+      heldSince = Date.now();
       await held;
     }
     handled.push(order.orderId);
@@ -125,6 +127,9 @@ describe('consumer metrics', () => {
     expect(behind).toBeGreaterThan(0);
     expect(behind).toBeLessThanOrEqual(15);
 
+    // Held for at least 20 ms (a lower bound, whatever the machine's load), so its handling
+    // time is sure to fall above the 5 ms bucket that the next test reads.
+    await waitFor(() => Date.now() - heldSince >= 20, { timeoutMs: 5_000, intervalMs: 5 });
     releaseHeldOrder();
     await waitFor(() => handled.length === 16, { timeoutMs: 30_000, description: '16 handled' });
     await waitFor(async () => (await lag()) === 0, { timeoutMs: 10_000, description: 'lag 0' });
@@ -147,7 +152,7 @@ describe('consumer metrics', () => {
       sample('kafka_consumer_handling_duration_seconds_count', { topic: TOPIC, outcome });
     expect(await messages('dead_lettered')).toBe(1);
     expect(await messages('handled')).toBe(17);
-    // The held order was handled after about as long as the test kept it waiting.
+    // The held order took at least the 20 ms the test kept it waiting: not in the 5 ms bucket.
     expect(
       await sample('kafka_consumer_handling_duration_seconds_bucket', {
         topic: TOPIC,
