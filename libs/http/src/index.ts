@@ -1,3 +1,14 @@
+export {
+  ACCOUNT_ID_CLAIM,
+  AccessTokenError,
+  AccessTokenVerifier,
+  CUSTOMER_SCOPE,
+  mayAccessAccount,
+  OPERATOR_SCOPE,
+  type AccessTokenOptions,
+  type Caller,
+} from './access-tokens';
+export { bearerToken, CallerGuard, CurrentCaller } from './caller.guard';
 export { CORRELATION_ID_HEADER, currentCorrelationId, withCorrelationId } from './correlation-id';
 export {
   DEFAULT_DOWNSTREAM_POLICY,

@@ -5,7 +5,12 @@ export {
   type ServiceAppOptions,
 } from './create-service-app';
 export { loadEnvironment } from './environment';
-export { KafkaBrokerList, ServiceConfig, ServiceWithTokensConfig } from './service-config';
+export {
+  KafkaBrokerList,
+  PublicApiConfig,
+  ServiceConfig,
+  ServiceWithTokensConfig,
+} from './service-config';
 export { HealthController, ShutdownState } from './health.controller';
 export { HealthModule } from './health.module';
 export {

@@ -36,6 +36,21 @@ export class ServiceWithTokensConfig extends ServiceConfig {
 }
 
 /**
+ * ...and how to check the access tokens of public routes (CallerGuard): the identity provider's
+ * issuer name, where its keys are, and the audience the tokens must be for.
+ */
+export class PublicApiConfig extends ServiceWithTokensConfig {
+  /** The `iss` every access token must carry, e.g. `http://localhost:8080/identity`. */
+  @IsUrl({ require_tld: false, require_protocol: true }) AUTH_ISSUER!: string;
+
+  /** The issuer's JWKS, as this service reaches it, e.g. `http://identity:3008/identity/jwks`. */
+  @IsUrl({ require_tld: false, require_protocol: true }) AUTH_JWKS_URL!: string;
+
+  /** The `aud` the tokens must name: the public API behind the gateway. */
+  @IsString() @MinLength(1) AUTH_AUDIENCE: string = 'api-gateway';
+}
+
+/**
  * A Kafka bootstrap list from the environment, `host:port[,host:port]`, read as a string[] and
  * checked entry by entry:
  *   @KafkaBrokerList() KAFKA_BROKERS!: string[];

@@ -15,3 +15,4 @@ export {
   type OtlpReceiver,
   type ReceivedSpan,
 } from './otlp-receiver';
+export { startTestIssuer, type TestIssuer, type TestTokenClaims } from './test-issuer';
