@@ -10,6 +10,7 @@ import { type DroneManagementConfig } from './config/drone-management.config';
 import { DRONE_MANAGEMENT_CONFIG } from './config/drone-management.config.token';
 import { Drone } from './fleet/drone.entity';
 import { FleetModule } from './fleet/fleet.module';
+import { FleetSnapshotModule } from './fleet-snapshot/fleet-snapshot.module';
 import { FlightModule } from './flight/flight.module';
 import { DRONE_MANAGEMENT_MIGRATIONS } from './migrations';
 
@@ -54,6 +55,7 @@ export class AppModule {
         FleetModule,
         AssignmentsModule,
         FlightModule,
+        FleetSnapshotModule,
       ],
     };
   }

@@ -5,6 +5,7 @@ import { ensureTopicsWithDeadLetters } from '@drone-delivery/messaging';
 import { startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadDroneManagementConfig } from './config/drone-management.config';
+import { connectFleetSnapshotConsumer } from './fleet-snapshot/fleet-snapshot.module';
 
 async function main(): Promise<void> {
   const config = loadDroneManagementConfig();
@@ -12,15 +13,21 @@ async function main(): Promise<void> {
     serviceName: DRONE_MANAGEMENT_SERVICE,
     description:
       'Drone management: the fleet, and which drone flies which delivery (internal API); ' +
-      'its flight simulator flies them and publishes their telemetry on drone.telemetry.v1.',
+      'its flight simulator flies them and publishes their telemetry on drone.telemetry.v1, ' +
+      'and each instance answers fleet-snapshot requests with the drones it flies.',
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
-    beforeListen: async () => {
-      // The simulator is the only producer of telemetry; a service without it needs no Kafka.
+    beforeListen: async (app) => {
+      // The simulator is the only producer of telemetry, and an instance that flies nothing has
+      // nothing to answer fleet snapshots with: without it the service needs no Kafka.
       if (!config.simulatorEnabled) return;
-      await ensureTopicsWithDeadLetters(config.KAFKA_BROKERS, [
-        { topic: TOPICS.droneTelemetry.name, numPartitions: TOPICS.droneTelemetry.partitions },
-      ]);
+      await ensureTopicsWithDeadLetters(
+        config.KAFKA_BROKERS,
+        [TOPICS.droneTelemetry, TOPICS.fleetSnapshotRequests, TOPICS.fleetSnapshotReplies].map(
+          (topic) => ({ topic: topic.name, numPartitions: topic.partitions }),
+        ),
+      );
+      connectFleetSnapshotConsumer(app, config);
     },
   });
 }

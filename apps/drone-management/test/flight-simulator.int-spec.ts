@@ -12,7 +12,7 @@ import {
   parseDroneTelemetry,
   TOPICS,
 } from '@drone-delivery/contracts';
-import { kafkaTransportOptions } from '@drone-delivery/messaging';
+import { ensureTopicsWithDeadLetters, kafkaTransportOptions } from '@drone-delivery/messaging';
 import {
   createTestDatabase,
   startServiceProcess,
@@ -96,6 +96,10 @@ describe('drone-management flight simulator', () => {
     database = await createTestDatabase('drone_management_flights');
     db = new Client({ connectionString: database.url });
     await db.connect();
+    // The service creates it too, but the collector subscribes first (alone in a run, it is new).
+    await ensureTopicsWithDeadLetters(testKafkaBrokers(), [
+      { topic: TOPICS.droneTelemetry.name, numPartitions: TOPICS.droneTelemetry.partitions },
+    ]);
     const moduleRef = await Test.createTestingModule({
       imports: [TelemetryCollectorModule],
     }).compile();

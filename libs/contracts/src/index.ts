@@ -1,4 +1,4 @@
-export { DEFAULT_SERVICE_AREA, DEMO_ACCOUNTS } from './demo-data';
+export { DEFAULT_SERVICE_AREA, DEMO_ACCOUNTS, DEMO_CLIENTS } from './demo-data';
 export { destinationPoint, EARTH_RADIUS_KM, type GeoPoint, haversineKm } from './geo';
 export * from './internal-api/accounts';
 export * from './internal-api/assignments';
@@ -44,6 +44,19 @@ export {
   type SendNotificationCommand,
   type SendNotificationData,
 } from './events/notification-commands';
+export {
+  FLEET_SNAPSHOT_ANSWER_DATA_SCHEMA,
+  FLEET_SNAPSHOT_ANSWERED,
+  FLEET_SNAPSHOT_REPLY_TOPIC_PATTERN,
+  FLEET_SNAPSHOT_REQUEST_DATA_SCHEMA,
+  FLEET_SNAPSHOT_REQUESTED,
+  parseFleetSnapshotAnswer,
+  parseFleetSnapshotRequest,
+  type FleetSnapshotAnswer,
+  type FleetSnapshotAnswerData,
+  type FleetSnapshotRequest,
+  type FleetSnapshotRequestData,
+} from './events/fleet-snapshot';
 export { GEO_POINT_SCHEMA } from './events/geo.schema';
 export { TOPICS, type TopicName } from './events/topics';
 export {

@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsPositive, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsPositive, IsString, Matches, Max, Min } from 'class-validator';
 import { DEFAULT_SERVICE_AREA } from '@drone-delivery/contracts';
 import {
   KafkaBrokerList,
@@ -63,6 +64,15 @@ export class DroneManagementConfig extends ServiceWithTokensConfig {
   @IsPositive()
   @Max(100)
   CHARGE_PERCENT_PER_MINUTE: number = 5;
+
+  /**
+   * This instance's name in fleet snapshots; each instance reads snapshot requests in a consumer
+   * group of its own named after it. Default: the host name (a container's id) and the pid.
+   */
+  @IsString() @Matches(/^[\w.-]{1,100}$/) INSTANCE_ID: string = `${hostname()}-${process.pid}`;
+
+  /** A drone counts as flown by this instance for this long after the last report it made. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000) FLOWN_DRONE_WINDOW_MS: number = 5_000;
 
   /** Retry-After of a 409 "no drone available": roughly how long until a drone may be free. */
   @Type(() => Number) @IsInt() @Min(1) NO_DRONE_RETRY_AFTER_SECONDS: number = 30;

@@ -10,6 +10,7 @@ import { flightColumns, flightContext, flightOf, routeOf } from './drone-flight'
 import { droneTelemetryEvent } from './drone-telemetry-event';
 import { flightSettings } from './flight-settings';
 import { advanceFlight, type Flight, type FlightSettings, projectEtas } from './flight-step';
+import { FlownDrones } from './flown-drones';
 import { TelemetryPublisher } from './telemetry-publisher';
 
 /** Drones claimed per transaction; a larger fleet takes several per tick. */
@@ -38,6 +39,7 @@ export class FlightSimulator {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(DRONE_MANAGEMENT_CONFIG) private readonly config: DroneManagementConfig,
     private readonly publisher: TelemetryPublisher,
+    private readonly flown: FlownDrones,
   ) {
     this.settings = flightSettings(config);
   }
@@ -64,7 +66,9 @@ export class FlightSimulator {
    */
   async tick(now = new Date()): Promise<void> {
     try {
-      this.publisher.publish(await this.advanceFlights(now));
+      const reports = await this.advanceFlights(now);
+      this.flown.record(reports);
+      this.publisher.publish(reports);
     } catch (error) {
       this.logger.warn(`Flights not advanced, trying again next tick: ${describe(error)}`);
     }

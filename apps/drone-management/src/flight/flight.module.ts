@@ -7,11 +7,13 @@ import {
 import { type DroneManagementConfig } from '../config/drone-management.config';
 import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token';
 import { FlightSimulator } from './flight-simulator.service';
+import { FlownDrones } from './flown-drones';
 import { TelemetryPublisher } from './telemetry-publisher';
 
 /** The flight simulator: runs from start-up (after migrations) unless SIMULATOR_ENABLED=false. */
 @Module({
-  providers: [FlightSimulator, TelemetryPublisher],
+  providers: [FlightSimulator, TelemetryPublisher, FlownDrones],
+  exports: [FlownDrones],
 })
 export class FlightModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(

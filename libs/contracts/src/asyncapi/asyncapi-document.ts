@@ -2,6 +2,12 @@ import { CLOUD_EVENT_SCHEMA } from '../events/cloud-event';
 import { DELIVERY_EVENT_DATA_SCHEMAS } from '../events/delivery-events';
 import { DRONE_TELEMETRY_DATA_SCHEMA, DRONE_TELEMETRY_REPORTED } from '../events/drone-telemetry';
 import { SEND_NOTIFICATION, SEND_NOTIFICATION_DATA_SCHEMA } from '../events/notification-commands';
+import {
+  FLEET_SNAPSHOT_ANSWER_DATA_SCHEMA,
+  FLEET_SNAPSHOT_ANSWERED,
+  FLEET_SNAPSHOT_REQUEST_DATA_SCHEMA,
+  FLEET_SNAPSHOT_REQUESTED,
+} from '../events/fleet-snapshot';
 import { TOPICS } from '../events/topics';
 
 /** One topic as documented: who writes it, who reads it, what it carries. */
@@ -53,6 +59,28 @@ export const DOCUMENTED_CHANNELS: DocumentedChannel[] = [
     producer: 'delivery (notification matcher, outbox relay)',
     consumers: ['delivery (notifier)'],
     messages: { [SEND_NOTIFICATION]: SEND_NOTIFICATION_DATA_SCHEMA },
+  },
+  {
+    topic: TOPICS.fleetSnapshotRequests,
+    description:
+      'Publish/async responses: "which drones do you fly now?", read by every drone-management ' +
+      'instance (each in a consumer group of its own). The CloudEvents id is the correlation ' +
+      'id; `replyTopic` says where to answer; requests past `answerBy` are skipped.',
+    key: 'requestId',
+    producer: 'api-gateway (GET /api/v1/fleet)',
+    consumers: ['drone-management (every instance)'],
+    messages: { [FLEET_SNAPSHOT_REQUESTED]: FLEET_SNAPSHOT_REQUEST_DATA_SCHEMA },
+  },
+  {
+    topic: TOPICS.fleetSnapshotReplies,
+    description:
+      "Each drone-management instance's answer to a fleet-snapshot request (`subject` = the " +
+      "request's id): its instance id and the latest report of every drone it flew lately. " +
+      'The asker gathers answers until its deadline; at most once, late answers are dropped.',
+    key: 'requestId',
+    producer: 'drone-management (every instance)',
+    consumers: ['api-gateway (every instance, for its own requests)'],
+    messages: { [FLEET_SNAPSHOT_ANSWERED]: FLEET_SNAPSHOT_ANSWER_DATA_SCHEMA },
   },
 ];
 

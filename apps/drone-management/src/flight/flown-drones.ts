@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type DroneTelemetryData, type DroneTelemetryEvent } from '@drone-delivery/contracts';
+import { type DroneManagementConfig } from '../config/drone-management.config';
+import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token';
+
+/**
+ * The drones this instance flies: the latest report of each drone its simulator advanced within
+ * FLOWN_DRONE_WINDOW_MS. Any replica may advance any drone on a tick, so a drone can show up
+ * in two instances' lists for a moment; the fleet snapshot keeps the newer report.
+ */
+@Injectable()
+export class FlownDrones {
+  private readonly latest = new Map<string, { report: DroneTelemetryData; at: number }>();
+
+  constructor(@Inject(DRONE_MANAGEMENT_CONFIG) private readonly config: DroneManagementConfig) {}
+
+  record(reports: DroneTelemetryEvent[], at = Date.now()): void {
+    for (const report of reports) this.latest.set(report.data.droneId, { report: report.data, at });
+  }
+
+  /** Latest reports, newest flights only; forgets drones that were not flown in the window. */
+  current(now = Date.now()): DroneTelemetryData[] {
+    const since = now - this.config.FLOWN_DRONE_WINDOW_MS;
+    const drones: DroneTelemetryData[] = [];
+    for (const [droneId, { report, at }] of this.latest) {
+      if (at < since) this.latest.delete(droneId);
+      else drones.push(report);
+    }
+    return drones;
+  }
+}
