@@ -21,6 +21,8 @@ export interface Caller {
   /** Operator scope: sees and acts on every account. */
   operator: boolean;
   scopes: string[];
+  /** When the token expires: a long-lived connection (the live stream) ends then. */
+  expiresAt: Date;
 }
 
 /** The scopes a token may carry: a customer acts for one account, an operator for all. */
@@ -105,7 +107,13 @@ function callerOf(payload: JWTPayload): Caller {
       'insufficient_scope',
     );
   }
-  return { subject: String(payload.sub), accountId, operator, scopes };
+  return {
+    subject: String(payload.sub),
+    accountId,
+    operator,
+    scopes,
+    expiresAt: new Date((payload.exp as number) * 1_000),
+  };
 }
 
 function toAccessTokenError(error: unknown): AccessTokenError {

@@ -174,3 +174,54 @@ describe('DownstreamClient metrics', () => {
     });
   });
 });
+
+describe('DownstreamClient and a 429', () => {
+  let calls = 0;
+  let contentType = 'application/problem+json';
+  const server = createServer((_, response) => {
+    calls += 1;
+    response.writeHead(429, { 'content-type': contentType, 'retry-after': '30' });
+    response.end(
+      JSON.stringify({ type: 'https://example.test/quota', title: 'Quota', status: 429 }),
+    );
+  });
+  let client: DownstreamClient;
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = new DownstreamClient(
+      {
+        name: 'quota-keeper',
+        baseUrl,
+        policy: { maxAttempts: 2, maxBackoffMs: 10, breakerThreshold: 2 },
+      },
+      tokens,
+    );
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const call = () => client.request({ method: 'PUT', path: '/deliveries/d-1', body: {} });
+
+  it('returns a 429 explained by a problem document at once, without opening the circuit', async () => {
+    calls = 0;
+    for (let refusal = 1; refusal <= 3; refusal++) {
+      expect(await call()).toMatchObject({
+        status: 429,
+        body: { type: 'https://example.test/quota' },
+      });
+    }
+    expect(calls).toBe(3);
+    expect(client.circuitState).toBe('closed');
+  });
+
+  it('retries a bare 429 like a 503', async () => {
+    calls = 0;
+    contentType = 'text/plain';
+    await expect(call()).rejects.toMatchObject({ reason: 'server-error', retryAfterSeconds: 30 });
+    expect(calls).toBe(2);
+  });
+});

@@ -123,7 +123,7 @@ function isTransient(error: unknown): boolean {
  * that time spent queued for a concurrency slot counts against it: a call never outlives it.
  *
  * Only failures that say nothing about the request itself are retried: network errors,
- * timeouts, 429, 502, 503 and 504. Internal writes are idempotent PUTs and DELETEs keyed by the
+ * timeouts, 429 (unless a problem document explains it), 502, 503 and 504. Internal writes are idempotent PUTs and DELETEs keyed by the
  * caller's ids, which is what makes retrying them safe.
  */
 export class DownstreamClient {
@@ -217,7 +217,7 @@ export class DownstreamClient {
       body:
         text.length > 0 && isJson(response.headers.get('content-type')) ? JSON.parse(text) : text,
     };
-    if (RETRYABLE_STATUSES.has(response.status)) {
+    if (RETRYABLE_STATUSES.has(response.status) && !isRefusal(response)) {
       throw new RetryableStatusError(
         response.status,
         parseRetryAfterMs(response.headers.get('retry-after')),
@@ -259,6 +259,20 @@ export class DownstreamClient {
     // Anything else is a bug here (e.g. a body that is not JSON), not the downstream's state.
     throw error;
   }
+}
+
+/**
+ * A 429 explained by a problem document is the downstream refusing this request under a rule of
+ * its own (a quota of the account, say): an answer for the caller to map, not overload. Retrying
+ * it within this call's budget cannot help, and it says nothing about the downstream's health,
+ * so it is returned, not retried, and not counted by the breaker. A bare 429 (a proxy shedding
+ * load) is retried like a 503.
+ */
+function isRefusal(response: Response): boolean {
+  return (
+    response.status === 429 &&
+    /^application\/problem\+json\b/.test(response.headers.get('content-type') ?? '')
+  );
 }
 
 function isJson(contentType: string | null): boolean {

@@ -11,6 +11,12 @@ export interface KafkaTransportSettings {
    * hence per key; handlers of different partitions run concurrently.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Where a new consumer group starts: at the first message (default), or at the log end, for a
+   * group of one instance's own that only cares about what happens while it runs (the live
+   * stream, fleet-snapshot requests and answers).
+   */
+  startAt?: 'earliest' | 'latest';
 }
 
 /**
@@ -42,7 +48,7 @@ export function kafkaTransportOptions(settings: KafkaTransportSettings): KafkaOp
       },
       // kafkajs starts a new consumer group at the log end, silently skipping every message
       // written before the group first joined; consumers here must see all of them.
-      subscribe: { fromBeginning: true },
+      subscribe: { fromBeginning: settings.startAt !== 'latest' },
       // kafkajs handles one partition at a time by default: one slow database write holds up
       // every partition of the consumer.
       run: { partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently ?? 4 },

@@ -36,4 +36,5 @@ export {
   type CircuitBreakerState,
   type DownstreamOutcome,
 } from './metrics/downstream.metrics';
+export { streamMetrics } from './metrics/stream.metrics';
 export { metricSampleValue, parseMetricSamples, type MetricSample } from './metrics/metric-samples';

@@ -30,6 +30,9 @@ const CONTRACT_METRICS = {
   outbox_published_total: 'counter',
   circuit_breaker_state: 'gauge',
   downstream_request_duration_seconds: 'histogram',
+  stream_connections: 'gauge',
+  stream_positions_coalesced_total: 'counter',
+  stream_slow_clients_closed_total: 'counter',
 } as const;
 
 /**
@@ -261,13 +264,20 @@ function appServicePorts(services: Record<string, ComposeService>): Record<strin
   );
 }
 
+/** `host:port` of every target: static ones, and DNS-discovered names (each replica's A record). */
 function scrapeTargets(): string[] {
   const config = readYaml(path.join(OBSERVABILITY, 'prometheus.yml')) as {
-    scrape_configs: { static_configs?: { targets: string[] }[] }[];
+    scrape_configs: {
+      static_configs?: { targets: string[] }[];
+      dns_sd_configs?: { names: string[]; type: string; port: number }[];
+    }[];
   };
-  return config.scrape_configs.flatMap((job) =>
-    (job.static_configs ?? []).flatMap((group) => group.targets),
-  );
+  return config.scrape_configs.flatMap((job) => [
+    ...(job.static_configs ?? []).flatMap((group) => group.targets),
+    ...(job.dns_sd_configs ?? []).flatMap((group) =>
+      group.names.map((name) => `${name}:${group.port}`),
+    ),
+  ]);
 }
 
 describe('docker/observability/prometheus.yml', () => {

@@ -5,6 +5,7 @@ import {
   type ReadPacket,
   ServerKafka,
 } from '@nestjs/microservices';
+import { type Consumer } from 'kafkajs';
 import { type Observable, throwError } from 'rxjs';
 import { consumerMetrics, type ConsumerMetrics, secondsSince } from '@drone-delivery/observability';
 import { deadLetterHeaders, deadLetterTopic } from './dead-letter';
@@ -16,6 +17,9 @@ export interface ConsumerReliability {
   initialBackoffMs: number;
   maxBackoffMs: number;
 }
+
+/** Subscribe attempts at start-up (about 10 s in all) before a service gives up. */
+const SUBSCRIBE_ATTEMPTS = 8;
 
 export const DEFAULT_CONSUMER_RELIABILITY: ConsumerReliability = {
   maxAttempts: 5,
@@ -47,6 +51,24 @@ export class ReliableKafkaServer extends ServerKafka {
     this.reliability = { ...DEFAULT_CONSUMER_RELIABILITY, ...reliability };
     // The group as the broker knows it (Nest appends `-server`), as kafka-consumer-groups shows it.
     this.metrics = consumerMetrics(this.groupId);
+  }
+
+  /**
+   * Subscribes, retrying for a while when the broker does not know a topic yet. ensureTopics
+   * waits until every partition has a leader, yet on a fresh single-broker cluster with several
+   * services creating topics at once, the consumer's first metadata request was still seen to
+   * answer "This server does not host this topic-partition" now and then, and the service exited.
+   */
+  override async bindEvents(consumer: Consumer): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await super.bindEvents(consumer);
+      } catch (error) {
+        const unknownTopic = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+        if (!unknownTopic || attempt >= SUBSCRIBE_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   /**
