@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenVerifier } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
 import { HealthModule } from '@drone-delivery/service-defaults';
 import {
@@ -15,8 +16,9 @@ import { TimelineEvent } from './timeline/timeline-event.entity';
 import { TimelineModule } from './timeline/timeline.module';
 
 /**
- * Configuration, visible to every feature module. No ServiceTokens: this service has no
- * internal routes and calls no other service.
+ * Configuration and the access-token verifier of its public routes (CallerGuard), visible to
+ * every feature module. No ServiceTokens: this service has no internal routes and calls no
+ * other service.
  */
 @Global()
 @Module({})
@@ -24,8 +26,18 @@ class DeliveryHistoryCoreModule {
   static register(config: DeliveryHistoryConfig): DynamicModule {
     return {
       module: DeliveryHistoryCoreModule,
-      providers: [{ provide: DELIVERY_HISTORY_CONFIG, useValue: config }],
-      exports: [DELIVERY_HISTORY_CONFIG],
+      providers: [
+        { provide: DELIVERY_HISTORY_CONFIG, useValue: config },
+        {
+          provide: AccessTokenVerifier,
+          useValue: new AccessTokenVerifier({
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            jwksUrl: config.AUTH_JWKS_URL,
+          }),
+        },
+      ],
+      exports: [DELIVERY_HISTORY_CONFIG, AccessTokenVerifier],
     };
   }
 }

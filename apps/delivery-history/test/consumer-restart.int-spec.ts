@@ -8,11 +8,15 @@ import { type DeliveryEventName } from '@drone-delivery/contracts';
 import {
   createTestDatabase,
   type ServiceProcess,
+  startTestIssuer,
   type TestDatabase,
+  type TestIssuer,
   uniqueGroupId,
   waitFor,
 } from '@drone-delivery/testing';
 import {
+  asCustomer,
+  asOperator,
   countInboxRows,
   countTimelineRows,
   DeliveryEventsProducer,
@@ -33,17 +37,21 @@ describe('delivery-history killed mid-stream', () => {
   const groupId = uniqueGroupId('history');
   const producer = new DeliveryEventsProducer();
   let database: TestDatabase;
+  let issuer: TestIssuer;
   let service: ServiceProcess | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase('delivery_history_crash');
+    [database, issuer] = await Promise.all([
+      createTestDatabase('delivery_history_crash'),
+      startTestIssuer(),
+    ]);
     await producer.connect();
   });
 
   afterAll(async () => {
     await producer.disconnect();
     await service?.stop();
-    await database?.drop();
+    await Promise.allSettled([database?.drop(), issuer?.stop()]);
   });
 
   it('stores every event exactly once after a SIGKILL and a restart with the same group', async () => {
@@ -63,7 +71,7 @@ describe('delivery-history killed mid-stream', () => {
     const total = eventIds.length;
     expect(total).toBe(200);
 
-    service = await startDeliveryHistory(database, groupId);
+    service = await startDeliveryHistory(database, groupId, issuer);
     // Interleaved across deliveries, as a busy delivery service would publish them.
     await producer.publish(
       names.flatMap((_, sequence) => deliveries.map((delivery) => delivery.events[sequence])),
@@ -84,7 +92,7 @@ describe('delivery-history killed mid-stream', () => {
 
     // The killed member holds its partitions until its session times out (30 s), so the new
     // one waits that long to join.
-    service = await startDeliveryHistory(database, groupId, { readyTimeoutMs: 90_000 });
+    service = await startDeliveryHistory(database, groupId, issuer, { readyTimeoutMs: 90_000 });
     await withDatabase(database, (db) =>
       waitFor(async () => (await countTimelineRows(db, deliveryIds)) >= total, {
         timeoutMs: 90_000,
@@ -100,11 +108,15 @@ describe('delivery-history killed mid-stream', () => {
       expect(await countInboxRows(db, eventIds)).toBe(total);
     });
     for (const delivery of deliveries) {
-      expect((await getHistory(service, delivery.deliveryId)).body).toEqual(
+      expect((await getHistory(service, delivery.deliveryId, asOperator(issuer))).body).toEqual(
         expectedHistory(delivery.events),
       );
     }
-    const found = await searchDeliveries(service, { accountId, limit: '200' });
+    const found = await searchDeliveries(
+      service,
+      { accountId, limit: '200' },
+      asCustomer(issuer, accountId),
+    );
     expect(found.body.items).toHaveLength(20);
     expect(new Set(found.body.items.map((item) => item.stage))).toEqual(new Set(['Completed']));
   }, 240_000);
@@ -114,22 +126,26 @@ describe('delivery-history stopped with SIGTERM', () => {
   const groupId = uniqueGroupId('history-shutdown');
   const producer = new DeliveryEventsProducer();
   let database: TestDatabase;
+  let issuer: TestIssuer;
 
   beforeAll(async () => {
-    database = await createTestDatabase('delivery_history_stop');
+    [database, issuer] = await Promise.all([
+      createTestDatabase('delivery_history_stop'),
+      startTestIssuer(),
+    ]);
     await producer.connect();
   });
 
   afterAll(async () => {
     await producer.disconnect();
-    await database?.drop();
+    await Promise.allSettled([database?.drop(), issuer?.stop()]);
   });
 
   it('leaves its consumer group at once and exits without errors', async () => {
-    const service = await startDeliveryHistory(database, groupId);
+    const service = await startDeliveryHistory(database, groupId, issuer);
     const delivery = lifecycle(randomUUID(), new Date(), ['DeliveryCreated']);
     await producer.publish(delivery.events);
-    await waitForHistory(service, delivery.deliveryId, 1);
+    await waitForHistory(service, delivery.deliveryId, 1, asOperator(issuer));
 
     // Earlier runs left malformed messages on the shared topic, logged as errors; only what the
     // service says while shutting down matters here.

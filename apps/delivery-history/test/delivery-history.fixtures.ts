@@ -1,7 +1,7 @@
 /**
  * What the delivery-history specs share: valid delivery events as the delivery service
  * publishes them, a producer and a dead-letter reader standing in for delivery and for an
- * operator, the running service, and its database.
+ * operator, the running service with the access tokens its public routes need, and its database.
  */
 import { randomUUID } from 'node:crypto';
 // The specs play the producer and the operator reading the dead-letter topic; the service
@@ -23,6 +23,7 @@ import {
   testKafkaBrokers,
   type ServiceProcess,
   type TestDatabase,
+  type TestIssuer,
   waitFor,
 } from '@drone-delivery/testing';
 
@@ -257,12 +258,15 @@ export async function waitUntilConsumed(kafka: Kafka, groupId: string): Promise<
 export function startDeliveryHistory(
   database: TestDatabase,
   groupId: string,
+  issuer: TestIssuer,
   options: { readyTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
   return startServiceProcess({
     app: 'delivery-history',
     env: {
+      ...issuer.env,
       DATABASE_URL: database.url,
+      SERVICE_TOKEN_SECRET: 'delivery-history-spec-service-token-secret-0123',
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       KAFKA_GROUP_ID: groupId,
       LOG_LEVEL: 'warn',
@@ -272,6 +276,22 @@ export function startDeliveryHistory(
     readyTimeoutMs: options.readyTimeoutMs,
   });
 }
+
+/**
+ * Who calls: the `Authorization` header to send, minted per call as access tokens expire
+ * (a long test outlives one); undefined sends none.
+ */
+export type Credentials = () => Promise<string | undefined>;
+
+export const asOperator =
+  (issuer: TestIssuer): Credentials =>
+  () =>
+    issuer.bearer({ operator: true });
+
+export const asCustomer =
+  (issuer: TestIssuer, accountId: string): Credentials =>
+  () =>
+    issuer.bearer({ accountId });
 
 export interface HistoryEntry {
   eventId: string;
@@ -297,44 +317,57 @@ export interface SearchPage {
 export interface Answer<T> {
   status: number;
   contentType: string | null;
+  headers: Headers;
+  /** The body as sent, to compare two answers byte for byte. */
+  text: string;
   body: T;
 }
 
-async function getJson<T>(url: string): Promise<Answer<T>> {
-  const response = await fetch(url);
+async function getJson<T>(url: string, as: Credentials): Promise<Answer<T>> {
+  const authorization = await as();
+  const response = await fetch(url, {
+    headers: authorization === undefined ? {} : { authorization },
+  });
+  const text = await response.text();
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
-    body: (await response.json()) as T,
+    headers: response.headers,
+    text,
+    body: JSON.parse(text) as T,
   };
 }
 
 export function getHistory<T = HistoryEntry[]>(
   service: ServiceProcess,
   deliveryId: string,
+  as: Credentials,
 ): Promise<Answer<T>> {
-  return getJson<T>(`${service.url}/api/v1/deliveries/${deliveryId}/history`);
+  return getJson<T>(`${service.url}/api/v1/deliveries/${deliveryId}/history`, as);
 }
 
 export function searchDeliveries<T = SearchPage>(
   service: ServiceProcess,
   query: Record<string, string>,
+  as: Credentials,
 ): Promise<Answer<T>> {
   return getJson<T>(
     `${service.url}/api/v1/delivery-history?${new URLSearchParams(query).toString()}`,
+    as,
   );
 }
 
-/** Waits until the history of the delivery lists `count` events. */
+/** Waits until the history of the delivery lists `count` events, as `as` sees it. */
 export async function waitForHistory(
   service: ServiceProcess,
   deliveryId: string,
   count: number,
+  as: Credentials,
   timeoutMs = 30_000,
 ): Promise<HistoryEntry[]> {
   return waitFor(
     async () => {
-      const answer = await getHistory(service, deliveryId);
+      const answer = await getHistory(service, deliveryId, as);
       return answer.status === 200 && answer.body.length === count ? answer.body : undefined;
     },
     { timeoutMs, intervalMs: 100, description: `${count} events in the history of ${deliveryId}` },

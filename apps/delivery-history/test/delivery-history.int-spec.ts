@@ -9,11 +9,16 @@ import { DLQ_HEADERS } from '@drone-delivery/messaging';
 import {
   createTestDatabase,
   type ServiceProcess,
+  startTestIssuer,
   type TestDatabase,
+  type TestIssuer,
   uniqueGroupId,
   waitFor,
 } from '@drone-delivery/testing';
 import {
+  asCustomer,
+  asOperator,
+  type Credentials,
   countInboxRows,
   countTimelineRows,
   DeadLetterReader,
@@ -44,18 +49,26 @@ describe('delivery-history', () => {
   const groupId = uniqueGroupId('history');
   const producer = new DeliveryEventsProducer();
   let database: TestDatabase;
+  let issuer: TestIssuer;
   let service: ServiceProcess;
+  /** Waits and checks see every delivery; searches go as the customer of their account. */
+  let operator: Credentials;
+  const customer = (accountId: string) => asCustomer(issuer, accountId);
 
   beforeAll(async () => {
-    database = await createTestDatabase('delivery_history');
-    service = await startDeliveryHistory(database, groupId);
+    [database, issuer] = await Promise.all([
+      createTestDatabase('delivery_history'),
+      startTestIssuer(),
+    ]);
+    operator = asOperator(issuer);
+    service = await startDeliveryHistory(database, groupId, issuer);
     await producer.connect();
   });
 
   afterAll(async () => {
     await producer.disconnect();
     await service?.stop();
-    await database?.drop();
+    await Promise.allSettled([database?.drop(), issuer?.stop()]);
   });
 
   /** The summary search shows for a delivery whose events were all received. */
@@ -82,7 +95,7 @@ describe('delivery-history', () => {
 
     await producer.publish(delivery.events);
 
-    const history = await waitForHistory(service, delivery.deliveryId, 3);
+    const history = await waitForHistory(service, delivery.deliveryId, 3, customer(accountId));
     expect(history).toEqual([
       {
         eventId: created.id,
@@ -107,11 +120,11 @@ describe('delivery-history', () => {
       },
     ]);
 
-    const found = await searchDeliveries(service, {
-      accountId,
-      from: '2026-11-22T00:00:00Z',
-      to: '2026-11-23T00:00:00Z',
-    });
+    const found = await searchDeliveries(
+      service,
+      { accountId, from: '2026-11-22T00:00:00Z', to: '2026-11-23T00:00:00Z' },
+      customer(accountId),
+    );
     expect(found.status).toBe(200);
     expect(found.body).toEqual({
       items: [
@@ -157,13 +170,13 @@ describe('delivery-history', () => {
     await producer.publish(messages);
 
     for (const delivery of deliveries) {
-      await waitForHistory(service, delivery.deliveryId, delivery.events.length);
+      await waitForHistory(service, delivery.deliveryId, delivery.events.length, operator);
     }
     // Every copy has been handled, not just the first of each.
     await waitUntilConsumed(kafka, groupId);
 
     for (const delivery of deliveries) {
-      const history = await getHistory(service, delivery.deliveryId);
+      const history = await getHistory(service, delivery.deliveryId, operator);
       expect(history.body).toEqual(expectedHistory(delivery.events));
     }
     await withDatabase(database, async (db) => {
@@ -180,7 +193,7 @@ describe('delivery-history', () => {
         ),
       ).toBe(allEvents.length);
     });
-    const found = await searchDeliveries(service, { accountId });
+    const found = await searchDeliveries(service, { accountId }, customer(accountId));
     expect(found.body.items).toEqual(
       [...deliveries].reverse().map((delivery) => expectedSummary(delivery)),
     );
@@ -244,7 +257,7 @@ describe('delivery-history', () => {
       await producer.sendRaw([{ key: deliveryId, value: sequenceTaken.value }]);
       await producer.publish([inTransit]);
 
-      const history = await waitForHistory(service, deliveryId, 2);
+      const history = await waitForHistory(service, deliveryId, 2, operator);
       expect(history.map((entry) => entry.eventId)).toEqual([created.id, inTransit.id]);
 
       const expected = [...malformed, sequenceTaken];
@@ -281,9 +294,9 @@ describe('delivery-history', () => {
       const elsewhere = lifecycle(otherAccount, new Date(t0 + HOUR), ['DeliveryCreated']);
       const all = [first, second, third, elsewhere];
       await producer.publish(all.flatMap((delivery) => delivery.events));
-      for (const delivery of all) await waitForHistory(service, delivery.deliveryId, 1);
+      for (const delivery of all) await waitForHistory(service, delivery.deliveryId, 1, operator);
 
-      const page1 = await searchDeliveries(service, { accountId, limit: '2' });
+      const page1 = await searchDeliveries(service, { accountId, limit: '2' }, customer(accountId));
       expect(page1.status).toBe(200);
       expect(page1.body.items.map((item) => item.deliveryId)).toEqual([
         third.deliveryId,
@@ -291,31 +304,35 @@ describe('delivery-history', () => {
       ]);
       expect(page1.body.nextCursor).toEqual(expect.any(String));
 
-      const page2 = await searchDeliveries(service, {
-        accountId,
-        limit: '2',
-        cursor: page1.body.nextCursor as string,
-      });
+      const page2 = await searchDeliveries(
+        service,
+        { accountId, limit: '2', cursor: page1.body.nextCursor as string },
+        customer(accountId),
+      );
       expect(page2.body).toEqual({ items: [expectedSummary(first)], nextCursor: null });
 
       // from is inclusive, to exclusive.
-      const window = await searchDeliveries(service, {
-        accountId,
-        from: new Date(t0 + HOUR).toISOString(),
-        to: new Date(t0 + 2 * HOUR).toISOString(),
-      });
+      const window = await searchDeliveries(
+        service,
+        {
+          accountId,
+          from: new Date(t0 + HOUR).toISOString(),
+          to: new Date(t0 + 2 * HOUR).toISOString(),
+        },
+        customer(accountId),
+      );
       expect(window.body.items).toEqual([expectedSummary(second)]);
     });
 
     it('finds nothing, not a 404, for an account without deliveries', async () => {
-      const found = await searchDeliveries(service, { accountId: randomUUID() });
+      const accountId = randomUUID();
+      const found = await searchDeliveries(service, { accountId }, customer(accountId));
       expect(found.status).toBe(200);
       expect(found.body).toEqual({ items: [], nextCursor: null });
     });
 
     const accountId = randomUUID();
     it.each<[string, Record<string, string>, string]>([
-      ['no accountId', {}, 'accountId'],
       ['an accountId that is not a UUID', { accountId: 'contoso' }, 'accountId'],
       ['a from that is no date', { accountId, from: 'yesterday' }, 'from'],
       ['a week date', { accountId, from: '2026-W47' }, 'from'],
@@ -337,7 +354,7 @@ describe('delivery-history', () => {
       ['a cursor it never gave out', { accountId, cursor: 'bm90LWEtY3Vyc29y' }, 'cursor'],
       ['an unknown parameter', { accountId, colour: 'red' }, 'colour'],
     ])('answers 400 naming the field for %s', async (_, query, field) => {
-      const answer = await searchDeliveries<ProblemDetails>(service, query);
+      const answer = await searchDeliveries<ProblemDetails>(service, query, customer(accountId));
 
       expect(answer.status).toBe(400);
       expect(answer.contentType).toMatch(/application\/problem\+json/);
@@ -347,7 +364,7 @@ describe('delivery-history', () => {
 
   describe('history', () => {
     it('answers 404 with a problem for a delivery it has no event of', async () => {
-      const answer = await getHistory<ProblemDetails>(service, randomUUID());
+      const answer = await getHistory<ProblemDetails>(service, randomUUID(), operator);
 
       expect(answer.status).toBe(404);
       expect(answer.contentType).toMatch(/application\/problem\+json/);
@@ -355,13 +372,13 @@ describe('delivery-history', () => {
     });
 
     it('answers 400, not 500, for an id that is not a UUID', async () => {
-      const answer = await getHistory<ProblemDetails>(service, 'not-a-uuid');
+      const answer = await getHistory<ProblemDetails>(service, 'not-a-uuid', operator);
 
       expect(answer.status).toBe(400);
       expect(answer.contentType).toMatch(/application\/problem\+json/);
     });
 
-    it('lists a delivery whose DeliveryCreated has not arrived yet, which search cannot find', async () => {
+    it('lists to an operator a delivery whose DeliveryCreated has not arrived yet, which search cannot find', async () => {
       const accountId = randomUUID();
       const delivery = lifecycle(accountId, new Date('2026-11-23T10:00:00.000Z'), [
         'DeliveryCreated',
@@ -370,14 +387,14 @@ describe('delivery-history', () => {
       const [created, inTransit] = delivery.events as [DeliveryEvent, DeliveryEvent];
 
       await producer.publish([inTransit]);
-      expect(await waitForHistory(service, delivery.deliveryId, 1)).toEqual(
+      expect(await waitForHistory(service, delivery.deliveryId, 1, operator)).toEqual(
         expectedHistory([inTransit]),
       );
-      expect((await searchDeliveries(service, { accountId })).body.items).toEqual([]);
+      expect((await searchDeliveries(service, { accountId }, operator)).body.items).toEqual([]);
 
       await producer.publish([created]);
-      await waitForHistory(service, delivery.deliveryId, 2);
-      expect((await searchDeliveries(service, { accountId })).body.items).toEqual([
+      await waitForHistory(service, delivery.deliveryId, 2, operator);
+      expect((await searchDeliveries(service, { accountId }, operator)).body.items).toEqual([
         expectedSummary(delivery),
       ]);
     });

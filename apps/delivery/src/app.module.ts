@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DELIVERY_SERVICE } from '@drone-delivery/contracts';
-import { ServiceTokens } from '@drone-delivery/http';
+import { AccessTokenVerifier, ServiceTokens } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
 import { HealthModule } from '@drone-delivery/service-defaults';
 import { type DeliveryConfig } from './config/delivery.config';
@@ -16,7 +16,10 @@ import { NotificationSubscription } from './notifications/subscriptions/notifica
 import { OutboxEvent } from './outbox/outbox-event.entity';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
-/** Configuration and service tokens, visible to every feature module. */
+/**
+ * Configuration, service tokens (internal routes) and the access-token verifier (CallerGuard on
+ * public routes), visible to every feature module.
+ */
 @Global()
 @Module({})
 class DeliveryCoreModule {
@@ -32,8 +35,16 @@ class DeliveryCoreModule {
             secret: config.SERVICE_TOKEN_SECRET,
           }),
         },
+        {
+          provide: AccessTokenVerifier,
+          useValue: new AccessTokenVerifier({
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            jwksUrl: config.AUTH_JWKS_URL,
+          }),
+        },
       ],
-      exports: [DELIVERY_CONFIG, ServiceTokens],
+      exports: [DELIVERY_CONFIG, ServiceTokens, AccessTokenVerifier],
     };
   }
 }

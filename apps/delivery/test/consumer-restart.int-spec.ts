@@ -18,7 +18,9 @@ import {
   createTestDatabase,
   type ServiceProcess,
   startServiceProcess,
+  startTestIssuer,
   type TestDatabase,
+  type TestIssuer,
   testKafkaBrokers,
   uniqueGroupId,
   waitFor,
@@ -41,6 +43,7 @@ describe('delivery killed mid-stream', () => {
   const producer = createIdempotentProducer({ clientId: 'consumer-restart-spec', brokers });
   const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
   let database: TestDatabase;
+  let issuer: TestIssuer;
   let db: Client;
   let service: ServiceProcess | undefined;
 
@@ -48,6 +51,7 @@ describe('delivery killed mid-stream', () => {
     startServiceProcess({
       app: 'delivery',
       env: {
+        ...issuer.env,
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         KAFKA_BROKERS: brokers.join(','),
@@ -57,7 +61,10 @@ describe('delivery killed mid-stream', () => {
     });
 
   beforeAll(async () => {
-    database = await createTestDatabase('delivery_crash');
+    [database, issuer] = await Promise.all([
+      createTestDatabase('delivery_crash'),
+      startTestIssuer(),
+    ]);
     await ensureTopicsWithDeadLetters(brokers, [
       { topic: TOPICS.droneTelemetry.name, numPartitions: TOPICS.droneTelemetry.partitions },
     ]);
@@ -70,7 +77,7 @@ describe('delivery killed mid-stream', () => {
     await db?.end();
     await producer.disconnect();
     await service?.stop();
-    await database?.drop();
+    await Promise.allSettled([database?.drop(), issuer?.stop()]);
   });
 
   const stages = async () =>
@@ -89,7 +96,8 @@ describe('delivery killed mid-stream', () => {
     for (let index = 0; index < DELIVERIES; index++) {
       const flight = { deliveryId: uuidv7(), droneId: uuidv7() };
       const body: PutDeliveryRequest = {
-        accountId: '11111111-1111-4111-8111-111111111111',
+        // Each of its own account, so the quota of deliveries in flight never stands in the way.
+        accountId: uuidv7(),
         packageId: uuidv7(),
         droneId: flight.droneId,
         pickup: { lat: 47.61, lng: -122.33 },
@@ -176,5 +184,6 @@ describe('delivery killed mid-stream', () => {
     for (const row of located.rows) {
       expect(Number(row.last_known_lat)).toBeCloseTo(47.61 + (FLIGHT.length - 2) * 0.0008, 6);
     }
-  });
+    // Room for its own waits: the kill, then a rejoin after the dead member's session expires.
+  }, 180_000);
 });

@@ -13,15 +13,18 @@ import { CORRELATION_ID_HEADER, ServiceTokens } from '@drone-delivery/http';
 import {
   createTestDatabase,
   startServiceProcess,
+  startTestIssuer,
   testKafkaBrokers,
   uniqueGroupId,
   type ServiceProcess,
   type TestDatabase,
+  type TestIssuer,
 } from '@drone-delivery/testing';
 
 /**
  * The delivery service as a real process on its own database: the internal lifecycle API, the
- * public status route, and the outbox rows each change leaves behind.
+ * public status route, and the outbox rows each change leaves behind. (Access tokens and
+ * ownership on the public routes: public-api.int-spec.ts; the quota: quota.int-spec.ts.)
  */
 
 const SECRET = 'delivery-int-spec-service-token-secret-0123456789';
@@ -43,10 +46,11 @@ interface Answer<T> {
   headers: Headers;
 }
 
+/** Each delivery of its own account, so the quota of deliveries in flight never stands in the way. */
 function putRequest(overrides: Partial<PutDeliveryRequest> = {}): PutDeliveryRequest {
   const inAnHour = Date.now() + 3_600_000;
   return {
-    accountId: '11111111-1111-4111-8111-111111111111',
+    accountId: randomUUID(),
     packageId: uuidv7(),
     droneId: uuidv7(),
     pickup: { lat: 47.6101, lng: -122.3421 },
@@ -63,16 +67,18 @@ function putRequest(overrides: Partial<PutDeliveryRequest> = {}): PutDeliveryReq
 
 describe('delivery service', () => {
   let database: TestDatabase;
+  let issuer: TestIssuer;
   let delivery: ServiceProcess;
   let db: Client;
   let token: string;
   let tokenForPackage: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase('delivery');
+    [database, issuer] = await Promise.all([createTestDatabase('delivery'), startTestIssuer()]);
     delivery = await startServiceProcess({
       app: 'delivery',
       env: {
+        ...issuer.env,
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         LOG_LEVEL: 'warn',
@@ -90,7 +96,7 @@ describe('delivery service', () => {
   afterAll(async () => {
     await db?.end();
     await delivery?.stop();
-    await database?.drop();
+    await Promise.allSettled([database?.drop(), issuer?.stop()]);
   });
 
   async function call<T = DeliveryView>(
@@ -116,6 +122,12 @@ describe('delivery service', () => {
   }
 
   const internal = (deliveryId: string) => `/internal/v1/deliveries/${deliveryId}`;
+
+  /** A public route, as a customer of `accountId` calls it: an access token, no service token. */
+  const asCustomer = async (accountId: string) => ({
+    token: null,
+    headers: { authorization: await issuer.bearer({ accountId }) },
+  });
 
   async function createDelivery(request = putRequest()): Promise<DeliveryView> {
     const deliveryId = uuidv7();
@@ -527,12 +539,12 @@ describe('delivery service', () => {
       expect(answer.body).toEqual(created);
     });
 
-    it('answers the public status without a service token', async () => {
+    it("answers the public status to a customer of the delivery's account", async () => {
       const created = await createDelivery();
       const answer = await call<DeliveryStatusView>(
         'GET',
         `/api/v1/deliveries/${created.deliveryId}`,
-        { token: null },
+        await asCustomer(created.accountId),
       );
 
       expect(answer.status).toBe(200);
@@ -549,9 +561,11 @@ describe('delivery service', () => {
 
     it('answers 404 for an unknown delivery, public and internal', async () => {
       const unknown = uuidv7();
-      const publicAnswer = await call<ProblemDetails>('GET', `/api/v1/deliveries/${unknown}`, {
-        token: null,
-      });
+      const publicAnswer = await call<ProblemDetails>(
+        'GET',
+        `/api/v1/deliveries/${unknown}`,
+        await asCustomer(randomUUID()),
+      );
       const internalAnswer = await call<ProblemDetails>('GET', internal(unknown));
 
       expect(publicAnswer.status).toBe(404);
@@ -567,6 +581,7 @@ describe('delivery service', () => {
     ] as const)('answers 400 to %s %s (an id that is not a UUID)', async (method, path) => {
       const answer = await call<ProblemDetails>(method, path, {
         body: method === 'PATCH' ? { dropoff: { lat: 47.6, lng: -122.3 } } : undefined,
+        ...(path.startsWith('/api/') && (await asCustomer(randomUUID()))),
       });
 
       expect(answer.status).toBe(400);

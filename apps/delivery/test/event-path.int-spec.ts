@@ -21,12 +21,14 @@ import {
   createTestDatabase,
   startDisposableKafka,
   startServiceProcess,
+  startTestIssuer,
   testKafkaBrokers,
   uniqueGroupId,
   waitFor,
   type DisposableKafka,
   type ServiceProcess,
   type TestDatabase,
+  type TestIssuer,
 } from '@drone-delivery/testing';
 
 /**
@@ -104,10 +106,11 @@ const summary = (events: { event: DeliveryEvent }[]) =>
 
 // ---- the service under test ----
 
+/** Each delivery of its own account, so the quota of deliveries in flight never stands in the way. */
 function putRequest(droneId = uuidv7()): PutDeliveryRequest {
   const inAnHour = Date.now() + 3_600_000;
   return {
-    accountId: '11111111-1111-4111-8111-111111111111',
+    accountId: uuidv7(),
     packageId: uuidv7(),
     droneId,
     pickup: { lat: 47.6101, lng: -122.3421 },
@@ -123,6 +126,8 @@ interface DeliveryApi {
   url: string;
   /** Service tokens expire within a minute; this mints a fresh one when needed. */
   tokens: ServiceTokens;
+  /** Access tokens for the public routes, as an operator who may follow any delivery. */
+  issuer: TestIssuer;
 }
 
 async function call<T>(
@@ -134,7 +139,9 @@ async function call<T>(
   const response = await fetch(`${api.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${await api.tokens.tokenFor('delivery')}`,
+      authorization: path.startsWith('/internal/')
+        ? `Bearer ${await api.tokens.tokenFor('delivery')}`
+        : await api.issuer.bearer({ operator: true }),
       ...(body !== undefined && { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -189,13 +196,18 @@ describe('delivery event path', () => {
   let reader: Consumer;
   let producer: Producer;
   let db: Client;
+  let issuer: TestIssuer;
   let api: DeliveryApi;
 
   beforeAll(async () => {
-    database = await createTestDatabase('delivery_event_path');
+    [database, issuer] = await Promise.all([
+      createTestDatabase('delivery_event_path'),
+      startTestIssuer(),
+    ]);
     service = await startServiceProcess({
       app: 'delivery',
       env: {
+        ...issuer.env,
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         LOG_LEVEL: 'warn',
@@ -206,6 +218,7 @@ describe('delivery event path', () => {
     api = {
       url: service.url,
       tokens: new ServiceTokens({ serviceName: 'scheduler', secret: SECRET }),
+      issuer,
     };
     reader = await startTopicReader(brokers);
     producer = kafkaClient(brokers).producer();
@@ -217,7 +230,7 @@ describe('delivery event path', () => {
   afterAll(async () => {
     await Promise.allSettled([reader?.disconnect(), producer?.disconnect(), db?.end()]);
     await service?.stop();
-    await database?.drop();
+    await Promise.allSettled([database?.drop(), issuer?.stop()]);
   });
 
   async function sendTelemetry(
@@ -520,16 +533,19 @@ describe('delivery event path when Kafka is down', () => {
   let service: ServiceProcess;
   let reader: Consumer | undefined;
   let db: Client;
+  let issuer: TestIssuer;
   let api: DeliveryApi;
 
   beforeAll(async () => {
-    [kafka, database] = await Promise.all([
+    [kafka, database, issuer] = await Promise.all([
       startDisposableKafka(),
       createTestDatabase('delivery_kafka_outage'),
+      startTestIssuer(),
     ]);
     service = await startServiceProcess({
       app: 'delivery',
       env: {
+        ...issuer.env,
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         LOG_LEVEL: 'error',
@@ -540,6 +556,7 @@ describe('delivery event path when Kafka is down', () => {
     api = {
       url: service.url,
       tokens: new ServiceTokens({ serviceName: 'scheduler', secret: SECRET }),
+      issuer,
     };
     db = new Client({ connectionString: database.url });
     await db.connect();
@@ -548,7 +565,7 @@ describe('delivery event path when Kafka is down', () => {
   afterAll(async () => {
     await Promise.allSettled([reader?.disconnect(), db?.end()]);
     await service?.stop();
-    await Promise.allSettled([database?.drop(), kafka?.remove()]);
+    await Promise.allSettled([database?.drop(), kafka?.remove(), issuer?.stop()]);
   }, 60_000);
 
   async function unpublished(): Promise<number> {

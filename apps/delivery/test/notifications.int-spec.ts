@@ -21,11 +21,13 @@ import { deadLetterTopic, DLQ_HEADERS } from '@drone-delivery/messaging';
 import {
   createTestDatabase,
   startServiceProcess,
+  startTestIssuer,
   testKafkaBrokers,
   uniqueGroupId,
   waitFor,
   type ServiceProcess,
   type TestDatabase,
+  type TestIssuer,
 } from '@drone-delivery/testing';
 
 /**
@@ -36,6 +38,8 @@ import {
  */
 
 const SECRET = 'delivery-notifications-spec-service-token-secret-01';
+/** Whose deliveries these are; the subscriber calls the public routes as its customer. */
+const ACCOUNT_ID = '11111111-1111-4111-8111-111111111111';
 const SMS_TOKEN = 'sms-provider-token-for-the-notifications-spec';
 const SMTP_FROM = 'Drone Delivery Test <notify@drone-delivery.test>';
 const MAX_ATTEMPTS = 3;
@@ -224,7 +228,7 @@ interface SubscriptionView {
 function putRequest(): PutDeliveryRequest {
   const inAnHour = Date.now() + 3_600_000;
   return {
-    accountId: '11111111-1111-4111-8111-111111111111',
+    accountId: ACCOUNT_ID,
     packageId: uuidv7(),
     droneId: uuidv7(),
     pickup: { lat: 47.6101, lng: -122.3421 },
@@ -256,18 +260,21 @@ describe('delivery notifications', () => {
   let reader: Consumer;
   let producer: Producer;
   let db: Client;
+  let issuer: TestIssuer;
   const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
 
   beforeAll(async () => {
-    [database, smtp, webhooks, smsProvider] = await Promise.all([
+    [database, smtp, webhooks, smsProvider, issuer] = await Promise.all([
       createTestDatabase('delivery_notifications'),
       startSmtpServer(),
       startHttpReceiver((path) => (path.startsWith('/hooks/broken') ? 500 : 204)),
       startHttpReceiver(() => 202),
+      startTestIssuer(),
     ]);
     service = await startServiceProcess({
       app: 'delivery',
       env: {
+        ...issuer.env,
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         LOG_LEVEL: 'error',
@@ -293,7 +300,12 @@ describe('delivery notifications', () => {
   afterAll(async () => {
     await Promise.allSettled([reader?.disconnect(), producer?.disconnect(), db?.end()]);
     await service?.stop();
-    await Promise.allSettled([smtp?.close(), webhooks?.close(), smsProvider?.close()]);
+    await Promise.allSettled([
+      smtp?.close(),
+      webhooks?.close(),
+      smsProvider?.close(),
+      issuer?.stop(),
+    ]);
     await database?.drop();
   });
 
@@ -306,8 +318,10 @@ describe('delivery notifications', () => {
     const response = await fetch(`${service.url}${path}`, {
       method,
       headers: {
-        // The public routes take no token: a subscriber holds only the delivery id.
-        ...(internal && { authorization: `Bearer ${await tokens.tokenFor('delivery')}` }),
+        // Internal routes take a service token; public ones the access token of a customer.
+        authorization: internal
+          ? `Bearer ${await tokens.tokenFor('delivery')}`
+          : await issuer.bearer({ accountId: ACCOUNT_ID }),
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -721,14 +735,19 @@ describe('delivery notifications on channels the deployment has not configured',
   let database: TestDatabase;
   let service: ServiceProcess;
   let db: Client;
+  let issuer: TestIssuer;
   const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
 
   beforeAll(async () => {
-    database = await createTestDatabase('delivery_notifications_unconfigured');
+    [database, issuer] = await Promise.all([
+      createTestDatabase('delivery_notifications_unconfigured'),
+      startTestIssuer(),
+    ]);
     // No SMTP_URL, no SMS provider: only webhooks could be sent.
     service = await startServiceProcess({
       app: 'delivery',
       env: {
+        ...issuer.env,
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SECRET,
         LOG_LEVEL: 'error',
@@ -746,7 +765,7 @@ describe('delivery notifications on channels the deployment has not configured',
   afterAll(async () => {
     await db?.end();
     await service?.stop();
-    await database?.drop();
+    await Promise.allSettled([database?.drop(), issuer?.stop()]);
   });
 
   it('records e-mail and SMS as failed, saying which setting is missing', async () => {
@@ -762,7 +781,10 @@ describe('delivery notifications on channels the deployment has not configured',
     expect(put.status).toBe(201);
     const subscribed = await fetch(`${service.url}/api/v1/deliveries/${deliveryId}/notifications`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        authorization: await issuer.bearer({ accountId: ACCOUNT_ID }),
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ email: 'ada@example.com', sms: '+14255550100' }),
     });
     expect(subscribed.status).toBe(201);

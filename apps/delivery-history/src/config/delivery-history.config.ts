@@ -1,11 +1,15 @@
 import { IsString, MinLength } from 'class-validator';
-import { KafkaBrokerList, loadEnvironment, ServiceConfig } from '@drone-delivery/service-defaults';
+import {
+  KafkaBrokerList,
+  loadEnvironment,
+  PublicApiConfig,
+} from '@drone-delivery/service-defaults';
 
 /** Names this service in Postgres sessions, Kafka client ids and logs. */
 export const DELIVERY_HISTORY_SERVICE = 'delivery-history';
 
 /** Every setting of the delivery-history service, from the environment, checked at start-up. */
-export class DeliveryHistoryConfig extends ServiceConfig {
+export class DeliveryHistoryConfig extends PublicApiConfig {
   override PORT = 3006;
 
   /** `host:port[,host:port]`. */

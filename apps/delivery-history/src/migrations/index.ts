@@ -1,4 +1,8 @@
 import { CreateDeliveryHistory1732500000000 } from './1732500000000-create-delivery-history';
+import { IndexSummariesByCreation1732510000000 } from './1732510000000-index-summaries-by-creation';
 
 /** In order. A migration, once released, is never edited: add a new one. */
-export const DELIVERY_HISTORY_MIGRATIONS = [CreateDeliveryHistory1732500000000];
+export const DELIVERY_HISTORY_MIGRATIONS = [
+  CreateDeliveryHistory1732500000000,
+  IndexSummariesByCreation1732510000000,
+];

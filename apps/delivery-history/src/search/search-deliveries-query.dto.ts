@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { IsInstant } from './is-instant.validator';
@@ -7,9 +7,15 @@ export const MAX_SEARCH_LIMIT = 200;
 
 /** `GET /api/v1/delivery-history?accountId=…&from=…&to=…&limit=…&cursor=…` */
 export class SearchDeliveriesQueryDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "A customer's own account, the default for a customer (another account: 403); an " +
+      'operator names any account, or none to search every account',
+  })
+  @IsOptional()
   @IsUUID()
-  accountId!: string;
+  accountId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after this instant' })
   @IsOptional()

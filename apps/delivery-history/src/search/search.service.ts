@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
+import { type Caller, mayAccessAccount } from '@drone-delivery/http';
 import { fieldErrorsProblem } from '@drone-delivery/service-defaults';
 import { type HistoryEvent } from '../ingestion/history-event';
 import { type DeliverySearchPageDto, type DeliverySummaryDto } from './delivery-search-page.dto';
 import { DeliverySummary } from './delivery-summary.entity';
 import { decodeSearchCursor, encodeSearchCursor } from './search-cursor';
 import { type SearchDeliveriesQueryDto } from './search-deliveries-query.dto';
+import { otherAccountSearchProblem } from './search-problems';
 
 @Injectable()
 export class SearchService {
@@ -38,8 +40,27 @@ export class SearchService {
     );
   }
 
-  /** An account's deliveries created in [from, to), newest first, one page at a time. */
-  async searchDeliveries(query: SearchDeliveriesQueryDto): Promise<DeliverySearchPageDto> {
+  /**
+   * The account a delivery belongs to, as its DeliveryCreated says; null when that event has not
+   * been received (or nothing of the delivery has).
+   */
+  async findAccountOf(deliveryId: string): Promise<string | null> {
+    const summary = await this.summaries.findOne({
+      select: { deliveryId: true, accountId: true },
+      where: { deliveryId },
+    });
+    return summary?.accountId ?? null;
+  }
+
+  /**
+   * An account's deliveries created in [from, to), newest first, one page at a time: the
+   * caller's own account for a customer; the account named, or every account, for an operator.
+   */
+  async searchDeliveries(
+    query: SearchDeliveriesQueryDto,
+    caller: Caller,
+  ): Promise<DeliverySearchPageDto> {
+    const accountId = accountToSearch(query, caller);
     const from = query.from === undefined ? undefined : new Date(query.from);
     const to = query.to === undefined ? undefined : new Date(query.to);
     if (from && to && from.getTime() >= to.getTime()) {
@@ -54,11 +75,13 @@ export class SearchService {
 
     const search = this.summaries
       .createQueryBuilder('summary')
-      .where('summary.accountId = :accountId', { accountId: query.accountId })
+      // Deliveries whose DeliveryCreated has not arrived belong to no account yet.
+      .where('summary.accountId IS NOT NULL')
       .orderBy('summary.createdAt', 'DESC')
       .addOrderBy('summary.deliveryId', 'DESC')
       // One more than asked tells whether there is a next page.
       .limit(query.limit + 1);
+    if (accountId !== undefined) search.andWhere('summary.accountId = :accountId', { accountId });
     if (from) search.andWhere('summary.createdAt >= :from', { from });
     if (to) search.andWhere('summary.createdAt < :to', { to });
     if (after) {
@@ -79,6 +102,17 @@ export class SearchService {
           : null,
     };
   }
+}
+
+/** The account a search covers; undefined (an operator naming none) for every account. */
+function accountToSearch(query: SearchDeliveriesQueryDto, caller: Caller): string | undefined {
+  if (caller.operator) return query.accountId;
+  const accountId = query.accountId ?? caller.accountId;
+  // mayAccessAccount refuses a customer without an account too: no customer searches them all.
+  if (accountId === null || !mayAccessAccount(caller, accountId)) {
+    throw otherAccountSearchProblem();
+  }
+  return accountId;
 }
 
 /** Only deliveries whose DeliveryCreated has arrived match an account, so both are set. */

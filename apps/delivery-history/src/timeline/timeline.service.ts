@@ -1,8 +1,10 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { type Caller, mayAccessAccount } from '@drone-delivery/http';
 import { InvalidMessageError } from '@drone-delivery/messaging';
 import { type HistoryEvent } from '../ingestion/history-event';
+import { SearchService } from '../search/search.service';
 import { type DeliveryHistoryEntryDto } from './delivery-history-entry.dto';
 import { TimelineEvent } from './timeline-event.entity';
 
@@ -12,6 +14,7 @@ const SEQUENCE_TAKEN = 'timeline_events_delivery_sequence_unique';
 export class TimelineService {
   constructor(
     @InjectRepository(TimelineEvent) private readonly events: Repository<TimelineEvent>,
+    private readonly summaries: SearchService,
   ) {}
 
   /** Adds the event to its delivery's timeline, inside the caller's transaction. */
@@ -43,12 +46,17 @@ export class TimelineService {
     }
   }
 
-  /** The delivery's events in sequence order, whatever order they arrived in. */
-  async findHistory(deliveryId: string): Promise<DeliveryHistoryEntryDto[]> {
+  /**
+   * The delivery's events in sequence order, whatever order they arrived in, if the caller may
+   * see them: the account is DeliveryCreated's, so until that event arrives only an operator
+   * sees the history. Otherwise 404, the very answer an unknown delivery gets.
+   */
+  async findHistory(deliveryId: string, caller: Caller): Promise<DeliveryHistoryEntryDto[]> {
+    const notFound = () =>
+      new NotFoundException(`No event of delivery ${deliveryId} has been recorded.`);
+    if (!mayAccessAccount(caller, await this.summaries.findAccountOf(deliveryId))) throw notFound();
     const events = await this.events.find({ where: { deliveryId }, order: { sequence: 'ASC' } });
-    if (events.length === 0) {
-      throw new NotFoundException(`No event of delivery ${deliveryId} has been recorded.`);
-    }
+    if (events.length === 0) throw notFound();
     return events.map((event) => ({
       eventId: event.eventId,
       type: event.type,

@@ -3,6 +3,8 @@ import { loadDeliveryConfig } from './delivery.config';
 const REQUIRED = {
   DATABASE_URL: 'postgres://delivery:secret@localhost:5432/delivery',
   SERVICE_TOKEN_SECRET: 'a-service-token-secret-of-32-chars-or-more',
+  AUTH_ISSUER: 'http://localhost:8080/identity',
+  AUTH_JWKS_URL: 'http://identity:3008/identity/jwks',
 };
 
 describe('loadDeliveryConfig', () => {
@@ -12,6 +14,34 @@ describe('loadDeliveryConfig', () => {
     expect(config.KAFKA_BROKERS).toEqual(['kafka-1:9092', 'kafka-2:9092']);
     expect(config.KAFKA_GROUP_ID).toBe('delivery');
     expect(config.OUTBOX_POLL_MS).toBe(200);
+  });
+
+  it('checks access tokens against the identity provider, for the gateway by default', () => {
+    const config = loadDeliveryConfig({ ...REQUIRED, KAFKA_BROKERS: 'localhost:9094' });
+
+    expect(config).toMatchObject({
+      AUTH_ISSUER: 'http://localhost:8080/identity',
+      AUTH_JWKS_URL: 'http://identity:3008/identity/jwks',
+      AUTH_AUDIENCE: 'api-gateway',
+    });
+  });
+
+  it('refuses to start without the issuer of the access tokens', () => {
+    expect(() =>
+      loadDeliveryConfig({ ...REQUIRED, AUTH_ISSUER: undefined, KAFKA_BROKERS: 'localhost:9094' }),
+    ).toThrow(/AUTH_ISSUER/);
+  });
+
+  it('allows 25 deliveries in flight per account unless told otherwise', () => {
+    const base = { ...REQUIRED, KAFKA_BROKERS: 'localhost:9094' };
+
+    expect(loadDeliveryConfig(base).DELIVERY_QUOTA_IN_FLIGHT).toBe(25);
+    expect(loadDeliveryConfig({ ...base, DELIVERY_QUOTA_IN_FLIGHT: '2' })).toMatchObject({
+      DELIVERY_QUOTA_IN_FLIGHT: 2,
+    });
+    expect(() => loadDeliveryConfig({ ...base, DELIVERY_QUOTA_IN_FLIGHT: '0' })).toThrow(
+      /DELIVERY_QUOTA_IN_FLIGHT/,
+    );
   });
 
   it('takes the group id and poll interval from the environment', () => {

@@ -13,7 +13,7 @@ import {
 import {
   KafkaBrokerList,
   loadEnvironment,
-  ServiceWithTokensConfig,
+  PublicApiConfig,
 } from '@drone-delivery/service-defaults';
 
 /** An empty variable (`SMTP_URL=` in a compose file) means unset, not an invalid value. */
@@ -22,8 +22,14 @@ function emptyAsUnset({ value }: { value: unknown }): unknown {
 }
 
 /** Every setting of the delivery service, from the environment, checked at start-up. */
-export class DeliveryConfig extends ServiceWithTokensConfig {
+export class DeliveryConfig extends PublicApiConfig {
   override PORT = 3005;
+
+  /**
+   * Deliveries one account may have Created, Rescheduled or InTransit at once; the internal PUT
+   * refuses a new one beyond it (429), so one account cannot take the whole fleet.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100_000) DELIVERY_QUOTA_IN_FLIGHT: number = 25;
 
   /** Kafka bootstrap servers, `host:port[,host:port]`. */
   @KafkaBrokerList() KAFKA_BROKERS!: string[];

@@ -19,10 +19,12 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { type DeliveryView } from '@drone-delivery/contracts';
 import { ServiceTokenGuard } from '@drone-delivery/http';
 import { DeliveriesService } from './deliveries.service';
+import { DELIVERY_QUOTA_EXCEEDED_PROBLEM } from './delivery-problems';
 import { DeliveryViewDto } from './delivery-view.dto';
 import { PatchDeliveryDto } from './patch-delivery.dto';
 import { PutDeliveryDto } from './put-delivery.dto';
@@ -43,6 +45,11 @@ export class DeliveriesController {
   @ApiCreatedResponse({ type: DeliveryViewDto, description: 'Created' })
   @ApiOkResponse({ type: DeliveryViewDto, description: 'The same delivery already existed' })
   @ApiConflictResponse({ description: 'The id exists with other contents' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'A new delivery while its account has DELIVERY_QUOTA_IN_FLIGHT deliveries in flight: ' +
+      `problem type ${DELIVERY_QUOTA_EXCEEDED_PROBLEM}, with Retry-After`,
+  })
   async createDelivery(
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
     @Body() body: PutDeliveryDto,

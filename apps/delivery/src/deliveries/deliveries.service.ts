@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isDeepStrictEqual } from 'node:util';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import {
   type DeliveryEventData,
   type DeliveryEventName,
@@ -13,12 +13,16 @@ import {
   type PatchDeliveryRequest,
   type PutDeliveryRequest,
 } from '@drone-delivery/contracts';
+import { type Caller, mayAccessAccount } from '@drone-delivery/http';
+import { type DeliveryConfig } from '../config/delivery.config';
+import { DELIVERY_CONFIG } from '../config/delivery.config.token';
 import { OutboxService } from '../outbox/outbox.service';
 import {
   deadlineBeforePickupProblem,
   deliveryExistsProblem,
   deliveryNotFound,
   emptyChangeProblem,
+  quotaExceededProblem,
   stageConflictProblem,
 } from './delivery-problems';
 import { isNewerReport, stagesProvenBy } from './delivery-progress';
@@ -31,6 +35,9 @@ import {
   toDeliveryView,
 } from './delivery-views';
 import { Delivery } from './delivery.entity';
+
+/** The stages that count against an account's quota: the delivery still holds a drone. */
+const IN_FLIGHT_STAGES: readonly DeliveryStage[] = ['Created', 'Rescheduled', 'InTransit'];
 
 export interface CreateDeliveryOutcome {
   /** False when the same delivery already existed: the PUT was a retry. */
@@ -49,9 +56,14 @@ export class DeliveriesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
+    @Inject(DELIVERY_CONFIG) private readonly config: DeliveryConfig,
   ) {}
 
-  /** Idempotent: the same PUT again answers the stored delivery, without a second event. */
+  /**
+   * Idempotent: the same PUT again answers the stored delivery, without a second event, and is
+   * never refused by the quota. A new delivery is refused (429) when its account already has
+   * DELIVERY_QUOTA_IN_FLIGHT deliveries in flight.
+   */
   async createDelivery(
     deliveryId: string,
     request: PutDeliveryRequest,
@@ -60,8 +72,17 @@ export class DeliveriesService {
     const candidate = newDelivery(deliveryId.toLowerCase(), request, now);
     assertDeadlineAfterPickup(candidate);
     return this.dataSource.transaction(async (manager) => {
+      // One account's new deliveries are counted and inserted one at a time, so concurrent PUTs
+      // cannot all see room under the quota. Other accounts are not held up.
+      await lockAccountQuota(manager, candidate.accountId);
+      const existing = await manager.findOneBy(Delivery, { id: candidate.id });
+      if (existing) return retried(existing, candidate);
+      const inFlight = await countInFlight(manager, candidate.accountId);
+      if (inFlight >= this.config.DELIVERY_QUOTA_IN_FLIGHT) {
+        throw quotaExceededProblem(candidate.accountId, this.config.DELIVERY_QUOTA_IN_FLIGHT);
+      }
       // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to commit or roll
-      // back, so of two identical concurrent PUTs exactly one inserts; the other sees its row.
+      // back: the same id PUT for another account (another lock) still inserts only once.
       const inserted = await manager
         .createQueryBuilder()
         .insert()
@@ -71,11 +92,7 @@ export class DeliveriesService {
         .returning(['id'])
         .execute();
       if ((inserted.raw as unknown[]).length === 0) {
-        const existing = await manager.findOneByOrFail(Delivery, { id: candidate.id });
-        if (!isDeepStrictEqual(creationFields(existing), creationFields(candidate))) {
-          throw deliveryExistsProblem(candidate.id);
-        }
-        return { created: false, delivery: toDeliveryView(existing) };
+        return retried(await manager.findOneByOrFail(Delivery, { id: candidate.id }), candidate);
       }
       await this.appendEvent(manager, candidate, 'DeliveryCreated', deliveryCreatedData(candidate));
       return { created: true, delivery: toDeliveryView(candidate) };
@@ -86,8 +103,21 @@ export class DeliveriesService {
     return toDeliveryView(await this.loadDelivery(deliveryId));
   }
 
-  async findDeliveryStatus(deliveryId: string): Promise<DeliveryStatusView> {
-    return toDeliveryStatusView(await this.loadDelivery(deliveryId));
+  async findDeliveryStatus(deliveryId: string, caller: Caller): Promise<DeliveryStatusView> {
+    return toDeliveryStatusView(await this.findOwnedDelivery(deliveryId, caller));
+  }
+
+  /**
+   * The delivery, if the caller may see it: an operator any, a customer its account's. Another
+   * account's delivery is 404 with the very answer an unknown id gets, so ids cannot be probed.
+   * Every public route of a delivery goes through here.
+   */
+  async findOwnedDelivery(deliveryId: string, caller: Caller): Promise<Delivery> {
+    const delivery = await this.dataSource.manager.findOneBy(Delivery, { id: deliveryId });
+    if (!delivery || !mayAccessAccount(caller, delivery.accountId)) {
+      throw deliveryNotFound(deliveryId);
+    }
+    return delivery;
   }
 
   /** Applies the given fields; the stage becomes Rescheduled and DeliveryRescheduled is written. */
@@ -291,6 +321,26 @@ function takeIfNewer(delivery: Delivery, report: DroneTelemetryEvent): boolean {
 function setLastKnownLocation(delivery: Delivery, location: GeoPoint): void {
   delivery.lastKnownLat = location.lat;
   delivery.lastKnownLng = location.lng;
+}
+
+/** A transaction-scoped advisory lock per account: released by the commit or rollback. */
+async function lockAccountQuota(manager: EntityManager, accountId: string): Promise<void> {
+  // The two-key form keeps these locks apart from the one-key migration lock.
+  await manager.query("SELECT pg_advisory_xact_lock(hashtext('delivery.quota'), hashtext($1))", [
+    accountId,
+  ]);
+}
+
+async function countInFlight(manager: EntityManager, accountId: string): Promise<number> {
+  return manager.countBy(Delivery, { accountId, stage: In([...IN_FLIGHT_STAGES]) });
+}
+
+/** A PUT of an id that exists: the same delivery again (200), or another one under its id (409). */
+function retried(existing: Delivery, candidate: Delivery): CreateDeliveryOutcome {
+  if (!isDeepStrictEqual(creationFields(existing), creationFields(candidate))) {
+    throw deliveryExistsProblem(candidate.id);
+  }
+  return { created: false, delivery: toDeliveryView(existing) };
 }
 
 function newDelivery(id: string, request: PutDeliveryRequest, now: Date): Delivery {

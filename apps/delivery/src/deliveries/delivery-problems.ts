@@ -2,12 +2,35 @@ import { ConflictException, HttpStatus, NotFoundException } from '@nestjs/common
 import { ProblemException, fieldErrorsProblem } from '@drone-delivery/service-defaults';
 import { type StageTransitionError } from './delivery-stage';
 
-/** 409 on PATCH or DELETE: the stage machine forbids the change (e.g. the delivery is Completed). */
-export const DELIVERY_STAGE_CONFLICT_PROBLEM =
-  'https://drone-delivery.example/problems/delivery-stage-conflict';
+const PROBLEMS = 'https://drone-delivery.example/problems';
 
+/** 409 on PATCH or DELETE: the stage machine forbids the change (e.g. the delivery is Completed). */
+export const DELIVERY_STAGE_CONFLICT_PROBLEM = `${PROBLEMS}/delivery-stage-conflict`;
+/** 429 on PUT: the account has as many deliveries in flight as its quota allows. */
+export const DELIVERY_QUOTA_EXCEEDED_PROBLEM = `${PROBLEMS}/quota-exceeded`;
+/** A delivery finishes in minutes; half a minute is a fair first wait before asking again. */
+const QUOTA_RETRY_AFTER_SECONDS = 30;
+
+/** Also the answer for another account's delivery, word for word, so ids cannot be probed. */
 export function deliveryNotFound(deliveryId: string): NotFoundException {
   return new NotFoundException(`There is no delivery ${deliveryId}.`);
+}
+
+/** 429 + Retry-After: the request is fine, the account only has to wait for one to finish. */
+export function quotaExceededProblem(accountId: string, limit: number): ProblemException {
+  return new ProblemException(
+    {
+      type: DELIVERY_QUOTA_EXCEEDED_PROBLEM,
+      title: 'Too many deliveries in flight',
+      status: HttpStatus.TOO_MANY_REQUESTS,
+      detail:
+        `Account ${accountId} already has ${limit} deliveries in flight, the most it may have ` +
+        'at once; schedule more once some are completed or cancelled.',
+      limit,
+      retryAfterSeconds: QUOTA_RETRY_AFTER_SECONDS,
+    },
+    { 'retry-after': String(QUOTA_RETRY_AFTER_SECONDS) },
+  );
 }
 
 /** Says which stage the delivery is in, in the detail and as the `stage` member. */

@@ -1,10 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { fieldErrorsProblem, type ProblemException } from '@drone-delivery/service-defaults';
 
-export function deliveryToSubscribeNotFound(deliveryId: string): NotFoundException {
-  return new NotFoundException(`There is no delivery ${deliveryId}.`);
-}
-
 export function subscriptionNotFound(
   deliveryId: string,
   subscriptionId: string,

@@ -1,11 +1,15 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
 import {
+  ApiBearerAuth,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
 import { CreateNotificationSubscriptionDto } from './create-notification-subscription.dto';
 import { NotificationSubscriptionViewDto } from './notification-subscription-view.dto';
 import { NotificationSubscriptionsService } from './notification-subscriptions.service';
@@ -14,8 +18,12 @@ interface HttpResponse {
   setHeader(name: string, value: string): unknown;
 }
 
-/** Public, like the delivery status: anyone holding a delivery id may follow it. */
+/** Public, like the delivery status: on a delivery of the caller's account (any, for an operator). */
 @ApiTags('public')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'No access token, or one that is not valid' })
+@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
+@UseGuards(CallerGuard)
 @Controller('api/v1/deliveries/:deliveryId/notifications')
 export class NotificationSubscriptionsController {
   constructor(private readonly subscriptions: NotificationSubscriptionsService) {}
@@ -26,13 +34,14 @@ export class NotificationSubscriptionsController {
     type: NotificationSubscriptionViewDto,
     description: 'Location: /api/v1/deliveries/{deliveryId}/notifications/{subscriptionId}',
   })
-  @ApiNotFoundResponse({ description: 'There is no such delivery' })
+  @ApiNotFoundResponse({ description: "No such delivery, or another account's" })
   async subscribe(
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
     @Body() body: CreateNotificationSubscriptionDto,
+    @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<NotificationSubscriptionViewDto> {
-    const subscription = await this.subscriptions.subscribe(deliveryId, body);
+    const subscription = await this.subscriptions.subscribe(deliveryId, body, caller);
     response.setHeader(
       'location',
       `/api/v1/deliveries/${subscription.deliveryId}/notifications/${subscription.subscriptionId}`,
@@ -43,11 +52,12 @@ export class NotificationSubscriptionsController {
   @Get(':subscriptionId')
   @ApiOperation({ summary: 'Read a subscription (without its webhook secret)' })
   @ApiOkResponse({ type: NotificationSubscriptionViewDto })
-  @ApiNotFoundResponse()
+  @ApiNotFoundResponse({ description: "No such subscription or delivery, or another account's" })
   findSubscription(
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
     @Param('subscriptionId', ParseUUIDPipe) subscriptionId: string,
+    @CurrentCaller() caller: Caller,
   ): Promise<NotificationSubscriptionViewDto> {
-    return this.subscriptions.findSubscription(deliveryId.toLowerCase(), subscriptionId);
+    return this.subscriptions.findSubscription(deliveryId, subscriptionId, caller);
   }
 }

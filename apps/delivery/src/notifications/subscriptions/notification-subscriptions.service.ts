@@ -1,32 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { type Caller } from '@drone-delivery/http';
+import { DeliveriesService } from '../../deliveries/deliveries.service';
 import { type CreateNotificationSubscriptionDto } from './create-notification-subscription.dto';
 import { type NotificationSubscriptionViewDto } from './notification-subscription-view.dto';
 import { NotificationSubscription } from './notification-subscription.entity';
-import {
-  deliveryToSubscribeNotFound,
-  noChannelProblem,
-  subscriptionNotFound,
-} from './notification-subscription-problems';
-
-/** Postgres' foreign_key_violation. */
-const FOREIGN_KEY_VIOLATION = '23503';
+import { noChannelProblem, subscriptionNotFound } from './notification-subscription-problems';
 
 /** Subscriptions to a delivery's events. The matcher reads them; nothing here sends anything. */
 @Injectable()
 export class NotificationSubscriptionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesService,
+  ) {}
 
   /**
-   * Stores a subscription; it hears of every event of the delivery the matcher handles from now
-   * on. A webhook gets a fresh random secret, returned here and never again.
+   * Stores a subscription to a delivery the caller may see (404 otherwise, as for an unknown
+   * one); it hears of every event of the delivery the matcher handles from now on. A webhook
+   * gets a fresh random secret, returned here and never again.
    */
   async subscribe(
     deliveryId: string,
     request: CreateNotificationSubscriptionDto,
+    caller: Caller,
   ): Promise<NotificationSubscriptionViewDto> {
     if (
       request.email === undefined &&
@@ -34,9 +34,10 @@ export class NotificationSubscriptionsService {
       request.webhookUrl === undefined
     )
       throw noChannelProblem();
+    const delivery = await this.deliveries.findOwnedDelivery(deliveryId, caller);
     const subscription = Object.assign(new NotificationSubscription(), {
       id: uuidv7(),
-      deliveryId: deliveryId.toLowerCase(),
+      deliveryId: delivery.id,
       email: request.email ?? null,
       sms: request.sms ?? null,
       webhookUrl: request.webhookUrl ?? null,
@@ -44,28 +45,26 @@ export class NotificationSubscriptionsService {
       lastSequence: 0,
       createdAt: new Date(),
     } satisfies NotificationSubscription);
-    try {
-      await this.dataSource.manager.insert(NotificationSubscription, subscription);
-    } catch (error) {
-      // The delivery must exist: the foreign key checks it in the same statement.
-      if (isForeignKeyViolation(error)) throw deliveryToSubscribeNotFound(deliveryId);
-      throw error;
-    }
+    // Deliveries are never deleted, so the one just read is still there for the foreign key.
+    await this.dataSource.manager.insert(NotificationSubscription, subscription);
     const view = toSubscriptionView(subscription);
     return subscription.webhookSecret === null
       ? view
       : { ...view, webhookSecret: subscription.webhookSecret };
   }
 
+  /** A subscription of a delivery the caller may see; another account's is 404 like an unknown. */
   async findSubscription(
     deliveryId: string,
     subscriptionId: string,
+    caller: Caller,
   ): Promise<NotificationSubscriptionViewDto> {
+    const delivery = await this.deliveries.findOwnedDelivery(deliveryId, caller);
     const subscription = await this.dataSource.manager.findOneBy(NotificationSubscription, {
       id: subscriptionId,
-      deliveryId,
+      deliveryId: delivery.id,
     });
-    if (!subscription) throw subscriptionNotFound(deliveryId, subscriptionId);
+    if (!subscription) throw subscriptionNotFound(delivery.id, subscriptionId);
     return toSubscriptionView(subscription);
   }
 }
@@ -86,11 +85,4 @@ function toSubscriptionView(
     ...(subscription.webhookUrl !== null && { webhookUrl: subscription.webhookUrl }),
     createdAt: subscription.createdAt.toISOString(),
   };
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION
-  );
 }
