@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ServiceTokens } from '@drone-delivery/http';
+import { AccessTokenVerifier, ServiceTokens } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
 import { HealthModule } from '@drone-delivery/service-defaults';
 import { CancellationModule } from './cancellation/cancellation.module';
@@ -14,7 +14,10 @@ import { SchedulingModule } from './scheduling/scheduling.module';
 /** The name this service signs its service tokens with (their issuer). */
 export const SCHEDULER_SERVICE = 'scheduler';
 
-/** Configuration and service tokens, visible to every feature module. */
+/**
+ * Configuration, service tokens and the access-token verifier of the public routes (CallerGuard),
+ * visible to every feature module.
+ */
 @Global()
 @Module({})
 class SchedulerCoreModule {
@@ -30,8 +33,16 @@ class SchedulerCoreModule {
             secret: config.SERVICE_TOKEN_SECRET,
           }),
         },
+        {
+          provide: AccessTokenVerifier,
+          useValue: new AccessTokenVerifier({
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            jwksUrl: config.AUTH_JWKS_URL,
+          }),
+        },
       ],
-      exports: [SCHEDULER_CONFIG, ServiceTokens],
+      exports: [SCHEDULER_CONFIG, ServiceTokens, AccessTokenVerifier],
     };
   }
 }

@@ -38,10 +38,16 @@ describe('a delivery from POST to Completed, through Kafka', () => {
     await system?.stop();
   });
 
+  /** As the customer of the demo account: every public route wants its access token. */
+  const asCustomer = async (headers: Record<string, string> = {}) => ({
+    ...headers,
+    authorization: await system.issuer.bearer({ accountId: ORDER.accountId }),
+  });
+
   async function schedule(body: unknown = ORDER): Promise<{ deliveryId: string; droneId: string }> {
     const response = await fetch(`${system.scheduler.url}/api/v1/deliveries`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: await asCustomer({ 'content-type': 'application/json' }),
       body: JSON.stringify(body),
     });
     const answer = (await response.json()) as { deliveryId: string; droneId: string };
@@ -52,7 +58,9 @@ describe('a delivery from POST to Completed, through Kafka', () => {
 
   const status = async (deliveryId: string) =>
     (await (
-      await fetch(`${system.delivery.url}/api/v1/deliveries/${deliveryId}`)
+      await fetch(`${system.delivery.url}/api/v1/deliveries/${deliveryId}`, {
+        headers: await asCustomer(),
+      })
     ).json()) as DeliveryStatusView;
 
   /** Waits until the history holds `types`, in this order, and returns it. */
@@ -61,6 +69,7 @@ describe('a delivery from POST to Completed, through Kafka', () => {
       async () => {
         const response = await fetch(
           `${system.history.url}/api/v1/deliveries/${deliveryId}/history`,
+          { headers: await asCustomer() },
         );
         if (response.status !== 200) return undefined;
         const history = (await response.json()) as HistoryEntry[];
@@ -100,7 +109,7 @@ describe('a delivery from POST to Completed, through Kafka', () => {
       `${system.scheduler.url}/api/v1/deliveries/${rescheduled.deliveryId}`,
       {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
+        headers: await asCustomer({ 'content-type': 'application/json' }),
         body: JSON.stringify({ dropoff: { lat: 47.795, lng: -122.215 } }),
       },
     );
@@ -117,9 +126,7 @@ describe('a delivery from POST to Completed, through Kafka', () => {
     const cancelled = await schedule(far);
     const cancel = await fetch(
       `${system.scheduler.url}/api/v1/deliveries/${cancelled.deliveryId}`,
-      {
-        method: 'DELETE',
-      },
+      { method: 'DELETE', headers: await asCustomer() },
     );
     expect(cancel.status).toBe(200);
     await historyOf(cancelled.deliveryId, ['DeliveryCreated', 'DeliveryCancelled']);

@@ -23,7 +23,7 @@ export interface RecordedRequest {
   authorization: string | undefined;
 }
 
-export type Answer = { status: number; body?: unknown } | 'hang';
+export type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 type Handler = (request: RecordedRequest) => Answer;
 
 export class FakeDownstream {
@@ -91,6 +91,7 @@ export class FakeDownstream {
       const isProblem = answer.status >= 400;
       response.writeHead(answer.status, {
         ...(json && { 'content-type': isProblem ? PROBLEM_CONTENT_TYPE : 'application/json' }),
+        ...answer.headers,
       });
       response.end(json);
     });
@@ -100,6 +101,9 @@ export class FakeDownstream {
 function problem(status: number, type = 'about:blank', detail?: string) {
   return { status, body: { type, title: `HTTP ${status}`, status, ...(detail && { detail }) } };
 }
+
+/** Active too, besides the demo accounts: the other customer of the ownership tests. */
+export const SECOND_ACTIVE_ACCOUNT = '44444444-4444-4444-8444-444444444444';
 
 const idOf = (path: string) => path.split('/').pop() as string;
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
@@ -130,6 +134,9 @@ export async function startFakeDownstreams(): Promise<FakeDownstreams> {
     const id = idOf(path);
     if (id === DEMO_ACCOUNTS.active.accountId) {
       return { status: 200, body: { accountId: id, name: 'Contoso', status: 'active' } };
+    }
+    if (id === SECOND_ACTIVE_ACCOUNT) {
+      return { status: 200, body: { accountId: id, name: 'Northwind', status: 'active' } };
     }
     if (id === DEMO_ACCOUNTS.suspended.accountId) {
       return { status: 200, body: { accountId: id, name: 'Fabrikam', status: 'suspended' } };

@@ -2,8 +2,10 @@ import { ServiceTokens } from '@drone-delivery/http';
 import {
   createTestDatabase,
   startServiceProcess,
+  startTestIssuer,
   type ServiceProcess,
   type TestDatabase,
+  type TestIssuer,
   uniqueGroupId,
 } from '@drone-delivery/testing';
 
@@ -18,12 +20,15 @@ export interface RunningSystem {
   scheduler: ServiceProcess;
   /** A token as the scheduler would send, for internal reads in assertions. */
   tokens: ServiceTokens;
+  /** The issuer of the access tokens every public route wants: `issuer.bearer({ accountId })`. */
+  issuer: TestIssuer;
   stop(): Promise<void>;
 }
 
 /**
  * Every service as its own process, each on a fresh database, with fresh consumer groups, on the
- * test run's Kafka — the whole system as `docker compose up` runs it, minus the containers.
+ * test run's Kafka — the whole system as `docker compose up` runs it, minus the containers, and
+ * with a test issuer standing in for identity.
  */
 export async function startSystem(options: {
   fleetSize: number;
@@ -35,6 +40,7 @@ export async function startSystem(options: {
 }): Promise<RunningSystem> {
   const databases: TestDatabase[] = [];
   const processes: ServiceProcess[] = [];
+  const issuer = await startTestIssuer();
   const start = async (app: string, env: Record<string, string> = {}) => {
     const database = await createTestDatabase(`system_${app.replace('-', '_')}`);
     databases.push(database);
@@ -43,6 +49,8 @@ export async function startSystem(options: {
       // Five services compile and start at once: give a busy machine time.
       readyTimeoutMs: 90_000,
       env: {
+        // Every service gets them; those without public routes ignore them.
+        ...issuer.env,
         DATABASE_URL: database.url,
         SERVICE_TOKEN_SECRET: SYSTEM_SECRET,
         KAFKA_BROKERS: options.kafkaBrokers,
@@ -57,9 +65,10 @@ export async function startSystem(options: {
   const stop = async () => {
     await Promise.allSettled(processes.map((service) => service.stop()));
     await Promise.allSettled(databases.map((database) => database.drop()));
+    await issuer.stop();
   };
   try {
-    const [accounts, packages, droneManagement, delivery, history] = await Promise.all([
+    const [accounts, packages, droneManagement, delivery, history] = await allStarted([
       start('accounts'),
       start('package'),
       start('drone-management', {
@@ -85,10 +94,21 @@ export async function startSystem(options: {
       history,
       scheduler,
       tokens: new ServiceTokens({ serviceName: 'scheduler', secret: SYSTEM_SECRET }),
+      issuer,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Like Promise.all, but waits for every start to settle before failing: a service still starting
+ * when another failed would otherwise be left running after stop(), and keep Jest from exiting.
+ */
+async function allStarted(starts: Promise<ServiceProcess>[]): Promise<ServiceProcess[]> {
+  const settled = await Promise.allSettled(starts);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value);
 }

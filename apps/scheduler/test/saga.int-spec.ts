@@ -10,24 +10,31 @@ import { ServiceTokens } from '@drone-delivery/http';
 import {
   createTestDatabase,
   startServiceProcess,
+  startTestIssuer,
   type ServiceProcess,
   type TestDatabase,
+  type TestIssuer,
   waitFor,
 } from '@drone-delivery/testing';
 import {
   type FakeDownstreams,
   type RecordedRequest,
+  SECOND_ACTIVE_ACCOUNT,
   startFakeDownstreams,
 } from './fake-downstreams';
 
 /**
  * The scheduler as a real process, its saga driven against fake downstreams whose answers each
  * test scripts: what it calls, in which order, with which ids and tokens, and what it undoes.
+ * Callers carry access tokens of a test issuer, as the gateway passes them on.
  */
 
 const SECRET = 'saga-int-spec-service-token-secret-0123456789';
 const BUDGET_MS = 1_000;
 const ACTIVE = DEMO_ACCOUNTS.active.accountId;
+const UNKNOWN_ID = '0193a1c2-0000-7000-8000-000000000000';
+/** delivery's contract for an account over its quota (apps/delivery delivery-problems.ts). */
+const QUOTA_EXCEEDED_PROBLEM = 'https://drone-delivery.example/problems/quota-exceeded';
 
 interface Scheduled {
   deliveryId: string;
@@ -47,12 +54,13 @@ async function bodyOf<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-const ORDER = {
-  accountId: ACTIVE,
+/** A customer may leave its account out: the token names it. */
+const WITHOUT_ACCOUNT = {
   pickup: { lat: 47.61, lng: -122.33 },
   dropoff: { lat: 47.65, lng: -122.3 },
   package: { size: 'small', weightKg: 1.2 },
 };
+const ORDER = { accountId: ACTIVE, ...WITHOUT_ACCOUNT };
 
 describe('scheduler saga against fake downstreams', () => {
   let fakes: FakeDownstreams;
@@ -60,11 +68,14 @@ describe('scheduler saga against fake downstreams', () => {
   let scheduler: ServiceProcess;
   let db: Client;
   let schedulerEnv: Record<string, string>;
+  let issuer: TestIssuer;
 
   beforeAll(async () => {
     fakes = await startFakeDownstreams();
+    issuer = await startTestIssuer();
     database = await createTestDatabase('scheduler_saga');
     schedulerEnv = {
+      ...issuer.env,
       DATABASE_URL: database.url,
       SERVICE_TOKEN_SECRET: SECRET,
       LOG_LEVEL: 'warn',
@@ -91,6 +102,7 @@ describe('scheduler saga against fake downstreams', () => {
     await db?.end();
     await Promise.all(fakes?.all.map((fake) => fake.goDown()) ?? []);
     await database?.drop();
+    await issuer?.stop();
   });
 
   beforeEach(() => {
@@ -109,14 +121,35 @@ describe('scheduler saga against fake downstreams', () => {
     });
   });
 
-  const schedule = (
+  /** `Authorization` of a customer of `accountId`, or of an operator. */
+  const customer = (accountId: string = ACTIVE) => issuer.bearer({ accountId });
+  const operator = () => issuer.bearer({ operator: true });
+
+  /** A public call; as the customer of ACTIVE unless `authorization` says otherwise. */
+  const api = async (
+    path: string,
+    init: { method?: string; body?: unknown; authorization?: string | null } = {},
+  ) => {
+    const authorization = init.authorization === undefined ? await customer() : init.authorization;
+    return fetch(`${scheduler.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(init.body !== undefined && { 'content-type': 'application/json' }),
+        ...(authorization !== null && { authorization }),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  };
+
+  /** POST /api/v1/deliveries, as the customer of ACTIVE unless `headers` has an authorization. */
+  const schedule = async (
     body: unknown = ORDER,
     headers: Record<string, string> = {},
     url = scheduler.url,
   ) =>
     fetch(`${url}/api/v1/deliveries`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', authorization: await customer(), ...headers },
       body: JSON.stringify(body),
     });
 
@@ -285,7 +318,7 @@ describe('scheduler saga against fake downstreams', () => {
     ['suspended', DEMO_ACCOUNTS.suspended.accountId, /suspended/],
     ['unknown', '33333333-3333-4333-8333-333333333333', /no account/],
   ])('answers 422 for a %s account and books nothing', async (_, accountId, detail) => {
-    const response = await schedule({ ...ORDER, accountId });
+    const response = await schedule(WITHOUT_ACCOUNT, { authorization: await customer(accountId) });
 
     expect(response.status).toBe(422);
     const problem = await bodyOf<ProblemDetails>(response);
@@ -395,7 +428,7 @@ describe('scheduler saga against fake downstreams', () => {
 
     const outcome = await waitFor(
       async () => {
-        const poll = await fetch(`${scheduler.url}${location}`);
+        const poll = await api(location);
         expect(poll.status).toBe(200);
         const view = await bodyOf<DeliveryRequestView>(poll);
         return view.state === 'succeeded' ? view : undefined;
@@ -406,15 +439,13 @@ describe('scheduler saga against fake downstreams', () => {
   });
 
   it('reports a failed asynchronous request with its problem document', async () => {
-    const response = await schedule(
-      { ...ORDER, accountId: DEMO_ACCOUNTS.suspended.accountId },
-      { prefer: 'respond-async' },
-    );
+    const authorization = await customer(DEMO_ACCOUNTS.suspended.accountId);
+    const response = await schedule(WITHOUT_ACCOUNT, { prefer: 'respond-async', authorization });
     expect(response.status).toBe(202);
     const location = response.headers.get('location') as string;
     const outcome = await waitFor(
       async () => {
-        const view = await bodyOf<DeliveryRequestView>(await fetch(`${scheduler.url}${location}`));
+        const view = await bodyOf<DeliveryRequestView>(await api(location, { authorization }));
         return view.state === 'failed' ? view : undefined;
       },
       { timeoutMs: 10_000, description: 'the request failed' },
@@ -426,11 +457,9 @@ describe('scheduler saga against fake downstreams', () => {
   });
 
   it('answers 404 for an unknown delivery request and 400 for a non-UUID', async () => {
-    const unknown = await fetch(
-      `${scheduler.url}/api/v1/delivery-requests/0193a1c2-0000-7000-8000-000000000000`,
-    );
+    const unknown = await api(`/api/v1/delivery-requests/${UNKNOWN_ID}`);
     expect(unknown.status).toBe(404);
-    expect((await fetch(`${scheduler.url}/api/v1/delivery-requests/nope`)).status).toBe(400);
+    expect((await api('/api/v1/delivery-requests/nope')).status).toBe(400);
   });
 
   it('finishes a compensation that had to wait for a service, once it is back', async () => {
@@ -486,10 +515,9 @@ describe('scheduler saga against fake downstreams', () => {
     fakes.journal.length = 0;
     const dropoff = { lat: 47.66, lng: -122.31 };
 
-    const response = await fetch(`${scheduler.url}/api/v1/deliveries/${scheduled.deliveryId}`, {
+    const response = await api(`/api/v1/deliveries/${scheduled.deliveryId}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ dropoff }),
+      body: { dropoff },
     });
     expect(response.status).toBe(200);
     const updated = await bodyOf<DeliveryView>(response);
@@ -509,25 +537,268 @@ describe('scheduler saga against fake downstreams', () => {
 
   it('cancels: cancels the delivery, frees the drone, and then refuses to reschedule it', async () => {
     const scheduled = await bodyOf<Scheduled>(await schedule());
-    const url = `${scheduler.url}/api/v1/deliveries/${scheduled.deliveryId}`;
+    const path = `/api/v1/deliveries/${scheduled.deliveryId}`;
 
-    const cancelled = await fetch(url, { method: 'DELETE' });
+    const cancelled = await api(path, { method: 'DELETE' });
     expect(cancelled.status).toBe(200);
     expect((await bodyOf<DeliveryView>(cancelled)).stage).toBe('Cancelled');
     expect(fakes.state.assignments.get(scheduled.deliveryId)?.status).toBe('released');
     // Retry-safe: cancelling again answers the same.
-    expect((await fetch(url, { method: 'DELETE' })).status).toBe(200);
+    expect((await api(path, { method: 'DELETE' })).status).toBe(200);
 
-    const patch = await fetch(url, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ deadline: '2099-01-01T00:00:00Z' }),
-    });
+    const patch = await api(path, { method: 'PATCH', body: { deadline: '2099-01-01T00:00:00Z' } });
     expect(patch.status).toBe(409);
-    const missing = await fetch(
-      `${scheduler.url}/api/v1/deliveries/0193a1c2-0000-7000-8000-000000000000`,
-      { method: 'DELETE' },
-    );
+    const missing = await api(`/api/v1/deliveries/${UNKNOWN_ID}`, { method: 'DELETE' });
     expect(missing.status).toBe(404);
+  });
+
+  describe('callers and ownership', () => {
+    const PUBLIC_ROUTES = [
+      { method: 'POST', path: '/api/v1/deliveries', body: ORDER },
+      { method: 'GET', path: `/api/v1/delivery-requests/${UNKNOWN_ID}` },
+      {
+        method: 'PATCH',
+        path: `/api/v1/deliveries/${UNKNOWN_ID}`,
+        body: { deadline: '2099-01-01T00:00:00Z' },
+      },
+      { method: 'DELETE', path: `/api/v1/deliveries/${UNKNOWN_ID}` },
+    ];
+    const BAD_TOKENS: { token: string; authorization: () => Promise<string | null> }[] = [
+      { token: 'no token', authorization: () => Promise.resolve(null) },
+      {
+        token: 'an expired token',
+        authorization: () => issuer.bearer({ accountId: ACTIVE, expiresInSeconds: -60 }),
+      },
+      {
+        token: 'a forged token',
+        authorization: async () => `Bearer ${await issuer.forgedToken({ accountId: ACTIVE })}`,
+      },
+      {
+        token: 'a token for another audience',
+        authorization: () => issuer.bearer({ accountId: ACTIVE, audience: 'another-api' }),
+      },
+    ];
+
+    it.each(PUBLIC_ROUTES.flatMap((route) => BAD_TOKENS.map((token) => ({ ...route, ...token }))))(
+      'answers 401 to $method $path with $token, calling nobody',
+      async (call) => {
+        const response = await api(call.path, {
+          method: call.method,
+          body: call.body,
+          authorization: await call.authorization(),
+        });
+
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(await bodyOf<ProblemDetails>(response)).toMatchObject({ status: 401 });
+        expect(fakes.journal).toEqual([]);
+      },
+    );
+
+    it('answers 403 to a token with neither an account nor the operator scope', async () => {
+      const response = await schedule(ORDER, {
+        authorization: await issuer.bearer({ scope: 'customer' }),
+      });
+
+      expect(response.status).toBe(403);
+      expect(response.headers.get('www-authenticate')).toMatch(/error="insufficient_scope"/);
+      expect(fakes.journal).toEqual([]);
+    });
+
+    it("schedules for the token's account when the body names none", async () => {
+      const response = await schedule(WITHOUT_ACCOUNT, {
+        authorization: await customer(SECOND_ACTIVE_ACCOUNT),
+      });
+
+      expect(response.status).toBe(201);
+      expect(calls('accounts')[0].path).toBe(`/internal/v1/accounts/${SECOND_ACTIVE_ACCOUNT}`);
+      expect(calls('package', 'PUT')[0].body).toMatchObject({ accountId: SECOND_ACTIVE_ACCOUNT });
+      expect(calls('delivery', 'PUT')[0].body).toMatchObject({ accountId: SECOND_ACTIVE_ACCOUNT });
+    });
+
+    it('answers 403 when a customer names another account in the body, calling nobody', async () => {
+      const response = await schedule({ ...ORDER, accountId: SECOND_ACTIVE_ACCOUNT });
+
+      expect(response.status).toBe(403);
+      expect(await bodyOf<ProblemDetails>(response)).toEqual({
+        type: 'https://drone-delivery.example/problems/account-mismatch',
+        title: 'You may only schedule deliveries for your own account',
+        status: 403,
+        detail: expect.stringContaining(ACTIVE),
+      });
+      expect(fakes.journal).toEqual([]);
+    });
+
+    it('lets an operator schedule for any account it names, and asks it to name one', async () => {
+      const unnamed = await schedule(WITHOUT_ACCOUNT, { authorization: await operator() });
+      expect(unnamed.status).toBe(400);
+      expect((await bodyOf<ProblemDetails>(unnamed)).errors).toEqual([
+        { field: 'accountId', message: expect.stringMatching(/operator/) },
+      ]);
+      expect(fakes.journal).toEqual([]);
+
+      const named = await schedule(
+        { ...ORDER, accountId: SECOND_ACTIVE_ACCOUNT },
+        { authorization: await operator() },
+      );
+      expect(named.status).toBe(201);
+      expect(calls('delivery', 'PUT')[0].body).toMatchObject({ accountId: SECOND_ACTIVE_ACCOUNT });
+    });
+
+    /** Two answers alike but for the id they name: nothing tells the ids apart. */
+    async function expectSameAnswer(
+      [theirs, theirId]: [Response, string],
+      [unknown, unknownId]: [Response, string],
+    ) {
+      expect(theirs.status).toBe(404);
+      expect(unknown.status).toBe(404);
+      expect(theirs.headers.get('content-type')).toBe(unknown.headers.get('content-type'));
+      expect([...theirs.headers.keys()]).toEqual([...unknown.headers.keys()]);
+      expect((await theirs.text()).replaceAll(theirId, '<id>')).toBe(
+        (await unknown.text()).replaceAll(unknownId, '<id>'),
+      );
+    }
+
+    it("answers 404 to another customer's PATCH and DELETE, as for an unknown id, and changes nothing", async () => {
+      const { deliveryId } = await bodyOf<Scheduled>(await schedule());
+      fakes.journal.length = 0;
+      const other = await customer(SECOND_ACTIVE_ACCOUNT);
+
+      for (const [method, body] of [
+        ['PATCH', { deadline: '2099-01-01T00:00:00Z' }],
+        ['DELETE', undefined],
+      ] as const) {
+        const theirs = await api(`/api/v1/deliveries/${deliveryId}`, {
+          method,
+          body,
+          authorization: other,
+        });
+        const unknown = await api(`/api/v1/deliveries/${UNKNOWN_ID}`, {
+          method,
+          body,
+          authorization: other,
+        });
+        await expectSameAnswer([theirs, deliveryId], [unknown, UNKNOWN_ID]);
+      }
+      // Only lookups: neither the delivery nor its drone was touched.
+      expect(fakes.journal.map((call) => `${call.service} ${call.method}`)).toEqual(
+        Array.from({ length: 4 }, () => 'delivery GET'),
+      );
+      expect(fakes.state.deliveries.get(deliveryId)?.stage).toBe('Created');
+      expect(fakes.state.assignments.get(deliveryId)?.status).toBe('active');
+    });
+
+    it("lets an operator reschedule and cancel any account's delivery", async () => {
+      const { deliveryId } = await bodyOf<Scheduled>(await schedule());
+      const path = `/api/v1/deliveries/${deliveryId}`;
+      const authorization = await operator();
+
+      const patch = await api(path, {
+        method: 'PATCH',
+        body: { deadline: '2099-01-01T00:00:00Z' },
+        authorization,
+      });
+      expect(patch.status).toBe(200);
+      expect((await bodyOf<DeliveryView>(patch)).stage).toBe('Rescheduled');
+      expect((await api(path, { method: 'DELETE', authorization })).status).toBe(200);
+      expect(fakes.state.deliveries.get(deliveryId)?.stage).toBe('Cancelled');
+    });
+
+    it("answers 404 for another account's delivery request, as for an unknown one; an operator sees it", async () => {
+      const accepted = await schedule(ORDER, { prefer: 'respond-async' });
+      expect(accepted.status).toBe(202);
+      const location = accepted.headers.get('location') as string;
+      const requestId = location.split('/').pop() as string;
+      await waitFor(
+        async () => (await bodyOf<DeliveryRequestView>(await api(location))).state === 'succeeded',
+        { timeoutMs: 10_000, description: 'the request succeeded' },
+      );
+
+      const other = await customer(SECOND_ACTIVE_ACCOUNT);
+      await expectSameAnswer(
+        [await api(location, { authorization: other }), requestId],
+        [
+          await api(`/api/v1/delivery-requests/${UNKNOWN_ID}`, { authorization: other }),
+          UNKNOWN_ID,
+        ],
+      );
+      const seenByOperator = await api(location, { authorization: await operator() });
+      expect(seenByOperator.status).toBe(200);
+      expect((await bodyOf<DeliveryRequestView>(seenByOperator)).state).toBe('succeeded');
+    });
+
+    it('keeps Idempotency-Keys per account: one key from two accounts books two deliveries', async () => {
+      const key = `shared-${Date.now()}`;
+      const asFirst = () => schedule(WITHOUT_ACCOUNT, { 'idempotency-key': key });
+      const asSecond = async () =>
+        schedule(WITHOUT_ACCOUNT, {
+          'idempotency-key': key,
+          authorization: await customer(SECOND_ACTIVE_ACCOUNT),
+        });
+
+      const first = await asFirst();
+      const second = await asSecond();
+      expect([first.status, second.status]).toEqual([201, 201]);
+      const firstDelivery = await bodyOf<Scheduled>(first);
+      const secondDelivery = await bodyOf<Scheduled>(second);
+      expect(secondDelivery.deliveryId).not.toBe(firstDelivery.deliveryId);
+      expect(calls('delivery', 'PUT').map((call) => call.body)).toEqual([
+        expect.objectContaining({ accountId: ACTIVE }),
+        expect.objectContaining({ accountId: SECOND_ACTIVE_ACCOUNT }),
+      ]);
+
+      // Each account's repeat replays its own answer, and books nothing more.
+      const callsSoFar = fakes.journal.length;
+      expect(await bodyOf<Scheduled>(await asFirst())).toEqual(firstDelivery);
+      expect(await bodyOf<Scheduled>(await asSecond())).toEqual(secondDelivery);
+      expect(fakes.journal).toHaveLength(callsSoFar);
+    });
+
+    it('answers 429 + Retry-After for an account over its quota, after releasing the drone and deleting the package', async () => {
+      fakes.delivery.answer('PUT', {
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: {
+          type: QUOTA_EXCEEDED_PROBLEM,
+          title: 'Too many deliveries in flight',
+          status: 429,
+          detail: `Account ${ACTIVE} already has 25 deliveries in flight.`,
+          limit: 25,
+          retryAfterSeconds: 30,
+        },
+      });
+      const key = { 'idempotency-key': `quota-${Date.now()}` };
+      const response = await schedule(ORDER, key);
+
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('30');
+      expect(await bodyOf<ProblemDetails>(response)).toEqual({
+        type: QUOTA_EXCEEDED_PROBLEM,
+        title: 'Too many deliveries in flight for this account',
+        status: 429,
+        detail: expect.stringContaining(ACTIVE),
+        retryAfterSeconds: 30,
+      });
+      // A refusal, not a failure: asked once, not retried.
+      expect(calls('delivery', 'PUT')).toHaveLength(1);
+      const packageId = packageIdOfThisTest();
+      const deliveryId = calls('drone-management', 'PUT')[0].path.split('/').pop() as string;
+      expect(
+        fakes.journal
+          .filter((call) => call.method === 'DELETE')
+          .map((call) => `${call.service} ${call.path}`),
+      ).toEqual([
+        `drone-management /internal/v1/assignments/${deliveryId}`,
+        `package /internal/v1/packages/${packageId}`,
+      ]);
+      expect(fakes.state.assignments.get(deliveryId)?.status).toBe('released');
+      expect(fakes.state.packages.has(packageId)).toBe(false);
+      expect((await sagaOfPackage(packageId)).state).toBe('failed');
+
+      // The key is given back: once there is room, the same request with it books.
+      fakes.delivery.reset();
+      expect((await schedule(ORDER, key)).status).toBe(201);
+    });
   });
 });

@@ -11,18 +11,22 @@ import { ServiceTokens } from '@drone-delivery/http';
 import {
   createTestDatabase,
   startServiceProcess,
+  startTestIssuer,
   type ServiceProcess,
   type TestDatabase,
+  type TestIssuer,
   waitFor,
 } from '@drone-delivery/testing';
 
 /**
  * The scheduling path end to end: the real accounts, package, drone-management, delivery and
- * scheduler as processes, each with its own database, talking with service tokens.
+ * scheduler as processes, each with its own database, talking with service tokens; callers carry
+ * access tokens of a test issuer.
  */
 
 const SECRET = 'scheduling-e2e-service-token-secret-0123456789';
 const FLEET_SIZE = 10;
+const UNKNOWN_ID = '0193a1c2-0000-7000-8000-000000000000';
 
 interface Scheduled {
   deliveryId: string;
@@ -53,6 +57,7 @@ describe('scheduling a delivery across the five services', () => {
   let delivery: ServiceProcess;
   let scheduler: ServiceProcess;
   let schedulerDatabase: TestDatabase;
+  let issuer: TestIssuer;
   const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
 
   async function start(app: string, env: Record<string, string> = {}, database?: TestDatabase) {
@@ -60,7 +65,10 @@ describe('scheduling a delivery across the five services', () => {
     if (!database) databases.push(db);
     const service = await startServiceProcess({
       app,
+      // Four services compile and start at once: give a busy machine time.
+      readyTimeoutMs: 90_000,
       env: {
+        ...issuer.env,
         DATABASE_URL: db.url,
         SERVICE_TOKEN_SECRET: SECRET,
         KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
@@ -82,6 +90,7 @@ describe('scheduling a delivery across the five services', () => {
   });
 
   beforeAll(async () => {
+    issuer = await startTestIssuer();
     [accounts, packages, droneManagement, delivery] = await Promise.all([
       start('accounts'),
       start('package'),
@@ -93,17 +102,21 @@ describe('scheduling a delivery across the five services', () => {
     schedulerDatabase = await createTestDatabase('e2e_scheduler');
     databases.push(schedulerDatabase);
     scheduler = await start('scheduler', schedulerEnv(), schedulerDatabase);
-  }, 120_000);
+  }, 200_000);
 
   afterAll(async () => {
     await Promise.allSettled(processes.map((service) => service.stop()));
     await Promise.allSettled(databases.map((database) => database.drop()));
+    await issuer?.stop();
   });
 
-  const schedule = (url = scheduler.url, body: unknown = ORDER) =>
+  /** The `Authorization` of the demo account's customer, unless another account is named. */
+  const customer = (accountId: string = ORDER.accountId) => issuer.bearer({ accountId });
+
+  const schedule = async (url = scheduler.url, body: unknown = ORDER) =>
     fetch(`${url}/api/v1/deliveries`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: await customer() },
       body: JSON.stringify(body),
     });
 
@@ -124,8 +137,11 @@ describe('scheduling a delivery across the five services', () => {
       await internalGet(droneManagement, 'drone-management', '/internal/v1/drones'),
     );
 
-  const cancel = (id: string) =>
-    fetch(`${scheduler.url}/api/v1/deliveries/${id}`, { method: 'DELETE' });
+  const cancel = async (id: string, authorization?: string) =>
+    fetch(`${scheduler.url}/api/v1/deliveries/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: authorization ?? (await customer()) },
+    });
 
   it('writes one delivery into package, drone-management and delivery under the same ids', async () => {
     const response = await schedule();
@@ -148,7 +164,9 @@ describe('scheduling a delivery across the five services', () => {
       droneId: scheduled.droneId,
       accountId: ORDER.accountId,
     });
-    const status = await fetch(`${delivery.url}/api/v1/deliveries/${scheduled.deliveryId}`);
+    const status = await fetch(`${delivery.url}/api/v1/deliveries/${scheduled.deliveryId}`, {
+      headers: { authorization: await customer() },
+    });
     expect(status.status).toBe(200);
     expect(await bodyOf<DeliveryStatusView>(status)).toMatchObject({
       deliveryId: scheduled.deliveryId,
@@ -162,10 +180,10 @@ describe('scheduling a delivery across the five services', () => {
   it('reschedules with new ETAs, cancels and frees the drone, then refuses to reschedule', async () => {
     const scheduled = await bodyOf<Scheduled>(await schedule());
     const url = `${scheduler.url}/api/v1/deliveries/${scheduled.deliveryId}`;
-    const patch = (body: unknown) =>
+    const patch = async (body: unknown) =>
       fetch(url, {
         method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: await customer() },
         body: JSON.stringify(body),
       });
 
@@ -185,6 +203,46 @@ describe('scheduling a delivery across the five services', () => {
     expect(drone?.status).toBe('idle');
 
     expect((await patch({ deadline: '2099-01-01T00:00:00Z' })).status).toBe(409);
+  });
+
+  it("answers 404 to another account's PATCH and DELETE, as for an unknown id; its owner's still work", async () => {
+    const scheduled = await bodyOf<Scheduled>(await schedule());
+    expect(scheduled.stage).toBe('Created');
+    // A customer of another account: the suspended demo account may still read and change its own.
+    const other = await customer(DEMO_ACCOUNTS.suspended.accountId);
+    const patchAs = (id: string) =>
+      fetch(`${scheduler.url}/api/v1/deliveries/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: other },
+        body: JSON.stringify({ deadline: '2099-01-01T00:00:00Z' }),
+      });
+    const answers = async (responses: Response[], id: string) =>
+      Promise.all(
+        responses.map(async (response) => ({
+          status: response.status,
+          body: (await response.text()).replaceAll(id, '<id>'),
+        })),
+      );
+
+    const theirs = await answers(
+      [await patchAs(scheduled.deliveryId), await cancel(scheduled.deliveryId, other)],
+      scheduled.deliveryId,
+    );
+    const unknown = await answers(
+      [await patchAs(UNKNOWN_ID), await cancel(UNKNOWN_ID, other)],
+      UNKNOWN_ID,
+    );
+    expect(theirs.map((answer) => answer.status)).toEqual([404, 404]);
+    expect(theirs).toEqual(unknown);
+
+    // Untouched: still Created, its drone still booked; its owner cancels it.
+    expect((await bodyOf<DeliveryView>(await getDelivery(scheduled.deliveryId))).stage).toBe(
+      'Created',
+    );
+    expect((await bodyOf<AssignmentView>(await getAssignment(scheduled.deliveryId))).status).toBe(
+      'active',
+    );
+    expect((await cancel(scheduled.deliveryId)).status).toBe(200);
   });
 
   it('finishes or undoes, never half, the saga of a scheduler that crashed mid-way', async () => {

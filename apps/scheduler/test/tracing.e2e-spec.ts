@@ -60,6 +60,7 @@ describe('one trace from a scheduling request to the consumers of its events', (
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        authorization: await system.issuer.bearer({ accountId: ORDER.accountId }),
         traceparent: `00-${traceId}-${callerSpanId}-01`,
       },
       body: JSON.stringify(ORDER),

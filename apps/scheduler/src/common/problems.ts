@@ -4,8 +4,9 @@ import { DownstreamUnavailableError } from '@drone-delivery/http';
 import { ProblemException } from '@drone-delivery/service-defaults';
 import { DownstreamRejection, UnexpectedAnswerError } from '../downstream/downstream-errors';
 
-export const DEPENDENCY_UNAVAILABLE_PROBLEM =
-  'https://drone-delivery.example/problems/dependency-unavailable';
+/** Where the scheduler's problem types live, as every service's do. */
+export const PROBLEMS = 'https://drone-delivery.example/problems';
+export const DEPENDENCY_UNAVAILABLE_PROBLEM = `${PROBLEMS}/dependency-unavailable`;
 
 /** A problem document, ready to throw; one that says how long to wait also sets Retry-After. */
 export function problemException(problem: ProblemDetails): ProblemException {

@@ -1,13 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { type DownstreamPolicy } from '@drone-delivery/http';
-import { loadEnvironment, ServiceWithTokensConfig } from '@drone-delivery/service-defaults';
+import { loadEnvironment, PublicApiConfig } from '@drone-delivery/service-defaults';
 import { SAGA_STEPS, type SagaStep } from '../scheduling/saga-steps';
 
 const SERVICE_URL = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
 /** Every setting of the scheduler, from the environment, checked at start-up. */
-export class SchedulerConfig extends ServiceWithTokensConfig {
+export class SchedulerConfig extends PublicApiConfig {
   override PORT = 3001;
 
   /** Base URLs of the services the saga calls, e.g. `http://accounts:3002`. */

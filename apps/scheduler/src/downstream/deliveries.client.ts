@@ -1,17 +1,24 @@
 import {
   DELIVERY_SERVICE,
   type DeliveryView,
+  isProblemDetails,
   type PatchDeliveryRequest,
   type PutDeliveryRequest,
 } from '@drone-delivery/contracts';
-import { type DownstreamClient } from '@drone-delivery/http';
+import { type DownstreamClient, type DownstreamResponse } from '@drone-delivery/http';
 import { DownstreamRejection, UnexpectedAnswerError } from './downstream-errors';
+
+/** delivery's 429 on PUT: the account already has as many deliveries in flight as it may. */
+export const QUOTA_EXCEEDED_PROBLEM = 'https://drone-delivery.example/problems/quota-exceeded';
 
 /** delivery's internal API (libs/contracts internal-api/deliveries.ts), typed. */
 export class DeliveriesClient {
   constructor(private readonly http: DownstreamClient) {}
 
-  /** Writes the delivery and its DeliveryCreated event. Idempotent: a retry answers 200. */
+  /**
+   * Writes the delivery and its DeliveryCreated event. Idempotent: a retry answers 200. Throws
+   * DownstreamRejection with 429 QUOTA_EXCEEDED_PROBLEM when the account has too many in flight.
+   */
   async createDelivery(deliveryId: string, request: PutDeliveryRequest): Promise<DeliveryView> {
     const response = await this.http.request<DeliveryView>({
       method: 'PUT',
@@ -19,6 +26,7 @@ export class DeliveriesClient {
       body: request,
     });
     if (response.status === 200 || response.status === 201) return response.body;
+    if (isQuotaExceeded(response)) throw new DownstreamRejection(DELIVERY_SERVICE, response);
     throw new UnexpectedAnswerError(DELIVERY_SERVICE, response.status, response.body);
   }
 
@@ -61,4 +69,13 @@ export class DeliveriesClient {
     }
     throw new UnexpectedAnswerError(DELIVERY_SERVICE, response.status, response.body);
   }
+}
+
+/** delivery's 429 for an account over its quota, as opposed to any other 429. */
+export function isQuotaExceeded(response: DownstreamResponse): boolean {
+  return (
+    response.status === 429 &&
+    isProblemDetails(response.body) &&
+    response.body.type === QUOTA_EXCEEDED_PROBLEM
+  );
 }

@@ -1,17 +1,27 @@
-import { Body, Controller, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import { Body, Controller, Param, ParseUUIDPipe, Patch, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { type DeliveryView } from '@drone-delivery/contracts';
+import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
 import { RescheduleDeliveryDto } from './reschedule-delivery.dto';
 import { RescheduleDeliveryService } from './reschedule-delivery.service';
 
 @ApiTags('deliveries')
+@ApiBearerAuth()
+@UseGuards(CallerGuard)
+@ApiUnauthorizedResponse({
+  description: 'No access token, or one that is expired, forged or not for this API',
+})
+@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
 @Controller('api/v1/deliveries')
 export class RescheduleDeliveryController {
   constructor(private readonly rescheduling: RescheduleDeliveryService) {}
@@ -20,12 +30,13 @@ export class RescheduleDeliveryController {
   @ApiOperation({ summary: 'Reschedule: a new dropoff, pickup time or deadline' })
   @ApiOkResponse({ description: 'The updated delivery, stage Rescheduled' })
   @ApiBadRequestResponse()
-  @ApiNotFoundResponse()
+  @ApiNotFoundResponse({ description: "No such delivery, or another account's" })
   @ApiConflictResponse({ description: 'The delivery is completed or cancelled' })
   reschedule(
+    @CurrentCaller() caller: Caller,
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
     @Body() change: RescheduleDeliveryDto,
   ): Promise<DeliveryView> {
-    return this.rescheduling.reschedule(deliveryId, change);
+    return this.rescheduling.reschedule(caller, deliveryId, change);
   }
 }

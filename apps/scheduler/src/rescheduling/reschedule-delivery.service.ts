@@ -1,32 +1,40 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import {
   type DeliveryView,
   type PatchAssignmentRequest,
   type PatchDeliveryRequest,
 } from '@drone-delivery/contracts';
+import { type Caller } from '@drone-delivery/http';
 import { fieldErrorsProblem } from '@drone-delivery/service-defaults';
 import { publicProblemFor } from '../common/problems';
 import { type SchedulerConfig } from '../config/scheduler.config';
 import { SCHEDULER_CONFIG } from '../config/scheduler.config.token';
 import { AssignmentsClient } from '../downstream/assignments.client';
 import { DeliveriesClient } from '../downstream/deliveries.client';
+import { OwnedDeliveriesService } from '../ownership/owned-deliveries.service';
 import { toIsoInstant } from '../scheduling/schedule-request';
 import { type RescheduleDeliveryDto } from './reschedule-delivery.dto';
 
 /**
  * `PATCH /api/v1/deliveries/{deliveryId}`: re-plans the drone's trip, then records the new plan
- * on the delivery (which emits DeliveryRescheduled). Not a saga: both writes are idempotent, so a
+ * on the delivery (which emits DeliveryRescheduled), if the delivery is the caller's (404 if not,
+ * as for an unknown one; an operator may change any). Not a saga: both writes are idempotent, so a
  * client that gets a 503 halfway simply sends the same PATCH again.
  */
 @Injectable()
 export class RescheduleDeliveryService {
   constructor(
+    private readonly owned: OwnedDeliveriesService,
     private readonly deliveries: DeliveriesClient,
     private readonly assignments: AssignmentsClient,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
   ) {}
 
-  async reschedule(deliveryId: string, change: RescheduleDeliveryDto): Promise<DeliveryView> {
+  async reschedule(
+    caller: Caller,
+    deliveryId: string,
+    change: RescheduleDeliveryDto,
+  ): Promise<DeliveryView> {
     const { dropoff, pickupTime: newPickupTime, deadline: newDeadline } = change;
     if (dropoff === undefined && newPickupTime === undefined && newDeadline === undefined) {
       throw fieldErrorsProblem([
@@ -34,8 +42,7 @@ export class RescheduleDeliveryService {
       ]);
     }
     try {
-      const current = await this.deliveries.findDelivery(deliveryId);
-      if (current === null) throw new NotFoundException(`There is no delivery ${deliveryId}.`);
+      const current = await this.owned.find(caller, deliveryId);
       if (current.stage === 'Completed' || current.stage === 'Cancelled') {
         throw new ConflictException(
           `Delivery ${deliveryId} is ${current.stage}; it cannot change.`,

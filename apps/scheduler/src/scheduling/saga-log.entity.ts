@@ -27,8 +27,13 @@ export class SagaLog {
   @PrimaryColumn('uuid', { name: 'request_id' }) requestId!: string;
   @Column('uuid', { name: 'delivery_id' }) deliveryId!: string;
   @Column('uuid', { name: 'package_id' }) packageId!: string;
+  /** Whose delivery it is (also in `request`): the scope of the Idempotency-Key and of reads. */
+  @Column('uuid', { name: 'account_id' }) accountId!: string;
 
-  /** Unique while it holds; given back (null) when the saga fails with a 5xx worth retrying. */
+  /**
+   * Unique per account while it holds; given back (null) when the saga fails with a 5xx or 429
+   * worth retrying.
+   */
   @Column('text', { name: 'idempotency_key', nullable: true }) idempotencyKey!: string | null;
   @Column('text', { name: 'request_hash' }) requestHash!: string;
   @Column('jsonb') request!: ScheduleRequest;

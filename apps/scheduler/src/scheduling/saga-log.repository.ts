@@ -24,7 +24,13 @@ export class LeaseLostError extends Error {
 
 export type NewSaga = Pick<
   SagaLog,
-  'requestId' | 'deliveryId' | 'packageId' | 'idempotencyKey' | 'requestHash' | 'request'
+  | 'requestId'
+  | 'deliveryId'
+  | 'packageId'
+  | 'accountId'
+  | 'idempotencyKey'
+  | 'requestHash'
+  | 'request'
 >;
 
 export type SagaChanges = Partial<
@@ -49,9 +55,10 @@ export class SagaLogRepository {
   ) {}
 
   /**
-   * Records a new pending saga leased to `owner`, unless its Idempotency-Key is taken: then the
-   * saga holding the key is returned instead. The unique key decides, so two concurrent requests
-   * with one key can never both start a saga.
+   * Records a new pending saga leased to `owner`, unless its account already uses its
+   * Idempotency-Key: then the saga holding the key is returned instead. The unique (account, key)
+   * decides, so two concurrent requests with one key can never both start a saga, and another
+   * account's key is never seen.
    */
   async begin(
     saga: NewSaga,
@@ -74,7 +81,10 @@ export class SagaLogRepository {
       const existing =
         saga.idempotencyKey === null
           ? null
-          : await this.sagas.findOneBy({ idempotencyKey: saga.idempotencyKey });
+          : await this.sagas.findOneBy({
+              accountId: saga.accountId,
+              idempotencyKey: saga.idempotencyKey,
+            });
       if (existing) return { existing };
     }
     throw new Error(`could not record saga ${saga.requestId}`);

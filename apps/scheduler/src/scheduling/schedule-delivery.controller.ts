@@ -1,14 +1,20 @@
-import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
 import { type DeliveryRequestDto } from './delivery-request.dto';
 import { parseIdempotencyKey, prefersRespondAsync } from './request-headers';
 import { ScheduleDeliveryDto, ScheduledDeliveryDto } from './schedule-delivery.dto';
@@ -21,6 +27,12 @@ interface HttpResponse {
 }
 
 @ApiTags('deliveries')
+@ApiBearerAuth()
+@UseGuards(CallerGuard)
+@ApiUnauthorizedResponse({
+  description: 'No access token, or one that is expired, forged or not for this API',
+})
+@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
 @Controller('api/v1/deliveries')
 export class ScheduleDeliveryController {
   constructor(private readonly scheduling: ScheduleDeliveryService) {}
@@ -31,16 +43,24 @@ export class ScheduleDeliveryController {
   @ApiHeader({ name: 'Prefer', required: false, description: '`respond-async` for a 202 + poll' })
   @ApiCreatedResponse({ type: ScheduledDeliveryDto })
   @ApiAcceptedResponse({ description: 'Location: /api/v1/delivery-requests/{requestId}' })
+  @ApiBadRequestResponse({ description: 'Field errors; an operator must give accountId' })
+  @ApiForbiddenResponse({
+    description: "A customer's body names another account, or the token lacks a scope",
+  })
   @ApiUnprocessableEntityResponse({ description: 'Unknown or suspended account; out of area' })
   @ApiConflictResponse({ description: 'The Idempotency-Key was used with another body' })
+  @ApiTooManyRequestsResponse({
+    description: 'The account has too many deliveries in flight (Retry-After)',
+  })
   @ApiServiceUnavailableResponse({ description: 'No drone free, or a dependency is down' })
   async schedule(
+    @CurrentCaller() caller: Caller,
     @Body() body: ScheduleDeliveryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<ScheduledDeliveryDto | DeliveryRequestDto> {
-    const outcome = await this.scheduling.schedule(body, {
+    const outcome = await this.scheduling.schedule(caller, body, {
       idempotencyKey: parseIdempotencyKey(idempotencyKey),
       respondAsync: prefersRespondAsync(prefer),
     });

@@ -46,9 +46,16 @@ export class PackageDto {
 
 /** `POST /api/v1/deliveries`. */
 export class ScheduleDeliveryDto {
-  @ApiProperty({ format: 'uuid', example: '11111111-1111-4111-8111-111111111111' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '11111111-1111-4111-8111-111111111111',
+    description:
+      "The token's account for a customer (who may leave it out, and may not name another); " +
+      'required for an operator, who may name any.',
+  })
+  @IsOptional()
   @IsUUID()
-  accountId!: string;
+  accountId?: string;
 
   @ApiProperty({ type: GeoPointDto })
   @IsObject()

@@ -7,7 +7,7 @@ import { type SchedulerConfig } from '../config/scheduler.config';
 import { SCHEDULER_CONFIG } from '../config/scheduler.config.token';
 import { AccountsClient } from '../downstream/accounts.client';
 import { AssignmentsClient } from '../downstream/assignments.client';
-import { DeliveriesClient } from '../downstream/deliveries.client';
+import { DeliveriesClient, QUOTA_EXCEEDED_PROBLEM } from '../downstream/deliveries.client';
 import { DownstreamRejection, UnexpectedAnswerError } from '../downstream/downstream-errors';
 import { PackagesClient } from '../downstream/packages.client';
 import { type SagaLog } from './saga-log.entity';
@@ -22,6 +22,7 @@ import {
   accountSuspendedProblem,
   internalErrorProblem,
   noDroneAvailableProblem,
+  quotaExceededProblem,
   unknownAccountProblem,
 } from './scheduling-problems';
 
@@ -136,9 +137,9 @@ export class ScheduleDeliverySaga {
       error: problem,
       // A call that got no answer may have done its work anyway, so it is undone as well.
       uncertainStep: step !== 'account' && mayHaveTakenEffect(error) ? step : null,
-      // A 5xx says "try again later", not "this request is wrong": the key is given back so
-      // that the retry is a new attempt, rather than a replay of this failure forever.
-      ...(problem.status >= 500 && { idempotencyKey: null }),
+      // A 5xx or a 429 says "try again later", not "this request is wrong": the key is given
+      // back so that the retry is a new attempt, rather than a replay of this failure forever.
+      ...(saysTryAgainLater(problem) && { idempotencyKey: null }),
     });
     return this.undo(lease, { includingUncertainStep: false });
   }
@@ -200,9 +201,14 @@ export class ScheduleDeliverySaga {
     const retryAfter = this.config.RETRY_AFTER_SECONDS;
     if (error instanceof ProblemException) return error.problem;
     if (error instanceof DownstreamRejection) {
-      return error.problem.type === NO_DRONE_AVAILABLE_PROBLEM
-        ? noDroneAvailableProblem(error.problem, retryAfter)
-        : error.problem; // 422 out of the service area, with drone-management's field errors
+      switch (error.problem.type) {
+        case NO_DRONE_AVAILABLE_PROBLEM:
+          return noDroneAvailableProblem(error.problem, retryAfter);
+        case QUOTA_EXCEEDED_PROBLEM:
+          return quotaExceededProblem(saga.request.accountId, error.problem, retryAfter);
+        default:
+          return error.problem; // 422 out of the service area, with drone-management's field errors
+      }
     }
     if (error instanceof DownstreamUnavailableError || error instanceof UnexpectedAnswerError) {
       return dependencyUnavailableProblem(error, retryAfter);
@@ -220,6 +226,10 @@ export class ScheduleDeliverySaga {
     process.stderr.write(`SAGA_CRASH_AFTER_STEP=${step}: killing the process\n`);
     process.kill(process.pid, 'SIGKILL');
   }
+}
+
+function saysTryAgainLater(problem: ProblemDetails): boolean {
+  return problem.status >= 500 || problem.status === 429;
 }
 
 function mayHaveTakenEffect(error: unknown): boolean {

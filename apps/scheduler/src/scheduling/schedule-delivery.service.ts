@@ -1,12 +1,10 @@
-import {
-  type BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  NotFoundException,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { type Caller } from '@drone-delivery/http';
 import { problemException } from '../common/problems';
+import { accountToScheduleFor, ownedOrNotFound } from '../ownership/ownership';
+import { deliveryRequestNotFound } from '../ownership/ownership-problems';
 import { type DeliveryRequestDto } from './delivery-request.dto';
 import { type SagaLog, type ScheduledDelivery } from './saga-log.entity';
 import { LeaseLostError, SagaLogRepository, type SagaLease } from './saga-log.repository';
@@ -27,11 +25,13 @@ export interface ScheduleOptions {
 
 /**
  * `POST /api/v1/deliveries`: records the request, runs the saga (now or in the background) and
- * answers from its outcome. A repeated Idempotency-Key gets the first request's answer:
+ * answers from its outcome. The delivery is for the caller's account (an operator names one).
+ * A repeated Idempotency-Key of the same account gets the first request's answer:
  * - same body, finished: the same 201, or the same error (a 5xx gives its key back: see the saga);
  * - same body, still running: 202 + Location with `Prefer: respond-async`, else 409 + Location
  *   (draft-ietf-httpapi-idempotency-key-header);
  * - another body: 409.
+ * Another account's key is another key: it neither replays nor clashes.
  */
 @Injectable()
 export class ScheduleDeliveryService implements BeforeApplicationShutdown {
@@ -44,14 +44,19 @@ export class ScheduleDeliveryService implements BeforeApplicationShutdown {
     private readonly saga: ScheduleDeliverySaga,
   ) {}
 
-  async schedule(dto: ScheduleDeliveryDto, options: ScheduleOptions): Promise<ScheduleOutcome> {
-    const request = normalizeScheduleRequest(dto);
+  async schedule(
+    caller: Caller,
+    dto: ScheduleDeliveryDto,
+    options: ScheduleOptions,
+  ): Promise<ScheduleOutcome> {
+    const request = normalizeScheduleRequest(dto, accountToScheduleFor(caller, dto.accountId));
     const requestHash = fingerprintScheduleRequest(request);
     const begun = await this.log.begin(
       {
         requestId: uuidv7(),
         deliveryId: uuidv7(),
         packageId: uuidv7(),
+        accountId: request.accountId,
         idempotencyKey: options.idempotencyKey ?? null,
         requestHash,
         request,
@@ -74,10 +79,11 @@ export class ScheduleDeliveryService implements BeforeApplicationShutdown {
     }
   }
 
-  /** `GET /api/v1/delivery-requests/{requestId}`. */
-  async findRequest(requestId: string): Promise<DeliveryRequestDto> {
-    const saga = await this.log.findByRequestId(requestId);
-    if (!saga) throw new NotFoundException(`There is no delivery request ${requestId}.`);
+  /** `GET /api/v1/delivery-requests/{requestId}`: 404 for another account's, as for none. */
+  async findRequest(caller: Caller, requestId: string): Promise<DeliveryRequestDto> {
+    const saga = ownedOrNotFound(caller, await this.log.findByRequestId(requestId), () =>
+      deliveryRequestNotFound(requestId),
+    );
     switch (saga.state) {
       case 'pending':
         return { requestId, state: 'pending' };

@@ -2,8 +2,10 @@ import { plainToInstance } from 'class-transformer';
 import { ScheduleDeliveryDto } from './schedule-delivery.dto';
 import { fingerprintScheduleRequest, normalizeScheduleRequest } from './schedule-request';
 
-const fingerprint = (body: object) =>
-  fingerprintScheduleRequest(normalizeScheduleRequest(plainToInstance(ScheduleDeliveryDto, body)));
+const fingerprint = (body: { accountId: string; [field: string]: unknown }) =>
+  fingerprintScheduleRequest(
+    normalizeScheduleRequest(plainToInstance(ScheduleDeliveryDto, body), body.accountId),
+  );
 
 const ORDER = {
   accountId: '11111111-1111-4111-8111-111111111111',
@@ -33,5 +35,9 @@ describe('the fingerprint an Idempotency-Key is checked against', () => {
     expect(fingerprint({ ...ORDER, expedited: true })).not.toBe(base);
     expect(fingerprint({ ...ORDER, package: { size: 'small', weightKg: 1.3 } })).not.toBe(base);
     expect(fingerprint({ ...ORDER, pickupTime: undefined })).not.toBe(base);
+    // The same body for another account is another request: its key never replays this one.
+    expect(fingerprint({ ...ORDER, accountId: '33333333-3333-4333-8333-333333333333' })).not.toBe(
+      base,
+    );
   });
 });

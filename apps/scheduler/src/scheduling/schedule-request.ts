@@ -21,9 +21,13 @@ export interface ScheduleRequest {
   package: Omit<PutPackageRequest, 'accountId'>;
 }
 
-export function normalizeScheduleRequest(dto: ScheduleDeliveryDto): ScheduleRequest {
+/** `accountId`: whose delivery it is, as the caller's token decides (accountToScheduleFor). */
+export function normalizeScheduleRequest(
+  dto: ScheduleDeliveryDto,
+  accountId: string,
+): ScheduleRequest {
   return {
-    accountId: dto.accountId.toLowerCase(),
+    accountId: accountId.toLowerCase(),
     pickup: { lat: dto.pickup.lat, lng: dto.pickup.lng },
     dropoff: { lat: dto.dropoff.lat, lng: dto.dropoff.lng },
     ...(dto.pickupTime !== undefined && { pickupTime: toIsoInstant(dto.pickupTime) }),

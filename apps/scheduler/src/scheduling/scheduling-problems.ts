@@ -1,8 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import { NO_DRONE_AVAILABLE_PROBLEM, type ProblemDetails } from '@drone-delivery/contracts';
 import { ProblemException } from '@drone-delivery/service-defaults';
-
-const PROBLEMS = 'https://drone-delivery.example/problems';
+import { PROBLEMS } from '../common/problems';
+import { QUOTA_EXCEEDED_PROBLEM } from '../downstream/deliveries.client';
 export const UNKNOWN_ACCOUNT_PROBLEM = `${PROBLEMS}/unknown-account`;
 export const ACCOUNT_SUSPENDED_PROBLEM = `${PROBLEMS}/account-suspended`;
 export const IDEMPOTENCY_KEY_REUSED_PROBLEM = `${PROBLEMS}/idempotency-key-reused`;
@@ -37,17 +37,37 @@ export function noDroneAvailableProblem(
   fromDroneManagement: ProblemDetails,
   defaultRetryAfterSeconds: number,
 ): ProblemDetails {
-  const suggested = fromDroneManagement.retryAfterSeconds;
   return {
     type: NO_DRONE_AVAILABLE_PROBLEM,
     title: 'No drone is free to take this delivery',
     status: HttpStatus.SERVICE_UNAVAILABLE,
     detail: 'Every drone able to carry this package is busy. Nothing was booked; try again later.',
-    retryAfterSeconds:
-      typeof suggested === 'number' && suggested > 0
-        ? Math.ceil(suggested)
-        : defaultRetryAfterSeconds,
+    retryAfterSeconds: retryAfterSuggestedBy(fromDroneManagement, defaultRetryAfterSeconds),
   };
+}
+
+/**
+ * delivery's 429, passed on in our words with its Retry-After: the request is fine, the account
+ * only has to wait until one of its deliveries is finished.
+ */
+export function quotaExceededProblem(
+  accountId: string,
+  fromDelivery: ProblemDetails,
+  defaultRetryAfterSeconds: number,
+): ProblemDetails {
+  return {
+    type: QUOTA_EXCEEDED_PROBLEM,
+    title: 'Too many deliveries in flight for this account',
+    status: HttpStatus.TOO_MANY_REQUESTS,
+    detail: `Account ${accountId} already has as many deliveries in flight as it may have at once. Nothing was booked; try again once one of them is completed or cancelled.`,
+    retryAfterSeconds: retryAfterSuggestedBy(fromDelivery, defaultRetryAfterSeconds),
+  };
+}
+
+/** The wait a downstream's problem suggests (`retryAfterSeconds`), in whole seconds, or ours. */
+function retryAfterSuggestedBy(problem: ProblemDetails, defaultSeconds: number): number {
+  const suggested = problem.retryAfterSeconds;
+  return typeof suggested === 'number' && suggested > 0 ? Math.ceil(suggested) : defaultSeconds;
 }
 
 export function idempotencyKeyReusedException(): ProblemException {
