@@ -151,6 +151,7 @@ describe('fleet snapshot (publish/async responses)', () => {
 
     const drone = flying[0].data.drones.find((each) => each.droneId === assigned.body.droneId);
     expect(drone).toMatchObject({
+      reportedAt: expect.any(String) as unknown,
       deliveryId,
       state: expect.stringMatching(/^(flying-to-pickup|loading|flying-to-dropoff)$/) as unknown,
     });

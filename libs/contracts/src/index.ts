@@ -56,6 +56,7 @@ export {
   type FleetSnapshotAnswerData,
   type FleetSnapshotRequest,
   type FleetSnapshotRequestData,
+  type FlownDrone,
 } from './events/fleet-snapshot';
 export { GEO_POINT_SCHEMA } from './events/geo.schema';
 export { TOPICS, type TopicName } from './events/topics';

@@ -16,9 +16,9 @@ import { FleetSnapshotResponder } from './fleet-snapshot.responder';
 export class FleetSnapshotModule {}
 
 /**
- * The instance's own consumer group: a new instance starts at the newest request (kafkajs'
- * default), so it never answers requests older than itself. A few attempts only: an answer is
- * useless once the asker's deadline has passed.
+ * The instance's own consumer group, starting at the log end: a new instance never reads
+ * requests older than itself (those are past their answerBy anyway). Two attempts only: an
+ * answer is useless once the asker's deadline has passed.
  */
 export function connectFleetSnapshotConsumer(
   app: INestApplication,
@@ -31,6 +31,7 @@ export function connectFleetSnapshotConsumer(
       brokers: config.KAFKA_BROKERS,
       groupId: fleetSnapshotGroupId(config.INSTANCE_ID),
       transportId: FLEET_SNAPSHOT_CONSUMER,
+      startAt: 'latest',
     },
     { maxAttempts: 2 },
   );

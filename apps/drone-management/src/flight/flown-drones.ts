@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DroneTelemetryData, type DroneTelemetryEvent } from '@drone-delivery/contracts';
+import { type DroneTelemetryEvent, type FlownDrone } from '@drone-delivery/contracts';
 import { type DroneManagementConfig } from '../config/drone-management.config';
 import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token';
 
@@ -10,18 +10,23 @@ import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token
  */
 @Injectable()
 export class FlownDrones {
-  private readonly latest = new Map<string, { report: DroneTelemetryData; at: number }>();
+  private readonly latest = new Map<string, { report: FlownDrone; at: number }>();
 
   constructor(@Inject(DRONE_MANAGEMENT_CONFIG) private readonly config: DroneManagementConfig) {}
 
   record(reports: DroneTelemetryEvent[], at = Date.now()): void {
-    for (const report of reports) this.latest.set(report.data.droneId, { report: report.data, at });
+    for (const report of reports) {
+      this.latest.set(report.data.droneId, {
+        report: { ...report.data, reportedAt: report.time },
+        at,
+      });
+    }
   }
 
   /** Latest reports, newest flights only; forgets drones that were not flown in the window. */
-  current(now = Date.now()): DroneTelemetryData[] {
+  current(now = Date.now()): FlownDrone[] {
     const since = now - this.config.FLOWN_DRONE_WINDOW_MS;
-    const drones: DroneTelemetryData[] = [];
+    const drones: FlownDrone[] = [];
     for (const [droneId, { report, at }] of this.latest) {
       if (at < since) this.latest.delete(droneId);
       else drones.push(report);

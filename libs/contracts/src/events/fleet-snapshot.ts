@@ -24,11 +24,16 @@ export interface FleetSnapshotRequestData {
   answerBy: string;
 }
 
+/** A drone's latest report as an instance flew it, and when (answers may overlap: newest wins). */
+export interface FlownDrone extends DroneTelemetryData {
+  reportedAt: string;
+}
+
 export interface FleetSnapshotAnswerData {
   /** The answering drone-management instance (host and process). */
   instanceId: string;
   /** The latest report of each drone this instance flew lately (the flight simulator's ticks). */
-  drones: DroneTelemetryData[];
+  drones: FlownDrone[];
 }
 
 export type FleetSnapshotRequest = CloudEvent<
@@ -55,7 +60,18 @@ export const FLEET_SNAPSHOT_ANSWER_DATA_SCHEMA = {
   required: ['instanceId', 'drones'],
   properties: {
     instanceId: { type: 'string', minLength: 1, maxLength: 200 },
-    drones: { type: 'array', maxItems: 10_000, items: DRONE_TELEMETRY_DATA_SCHEMA },
+    drones: {
+      type: 'array',
+      maxItems: 10_000,
+      items: {
+        ...DRONE_TELEMETRY_DATA_SCHEMA,
+        required: [...DRONE_TELEMETRY_DATA_SCHEMA.required, 'reportedAt'],
+        properties: {
+          ...DRONE_TELEMETRY_DATA_SCHEMA.properties,
+          reportedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
   },
   additionalProperties: false,
 } as const;

@@ -1,0 +1,1 @@
+export const API_GATEWAY_CONFIG = Symbol('API_GATEWAY_CONFIG');
