@@ -1,5 +1,7 @@
 // `npm run dev`: every service from its TypeScript sources against the compose Postgres and
-// Kafka (`docker compose up -d postgres kafka` first). Output is prefixed with the service name;
+// Kafka, published on the host by the dev override file:
+//   docker compose -f docker-compose.yml -f docker-compose.dev.yml up -d postgres kafka
+// The gateway answers on http://localhost:8080, as in the demo stack. Output is prefixed with the service name;
 // Ctrl-C stops them all gracefully.
 import { spawn } from 'node:child_process';
 
@@ -15,6 +17,8 @@ const SERVICES = [
   ['delivery', 3005, 'delivery'],
   ['delivery-history', 3006, 'delivery_history'],
   ['scheduler', 3001, 'scheduler'],
+  ['identity', 3008, 'identity'],
+  ['api-gateway', 8080, 'api_gateway'],
 ];
 const url = (port) => `http://127.0.0.1:${port}`;
 const portOf = (name) => SERVICES.find(([service]) => service === name)[1];
@@ -32,6 +36,14 @@ const children = SERVICES.map(([name, port, database], index) => {
     PACKAGE_URL: url(portOf('package')),
     DRONE_MANAGEMENT_URL: url(portOf('drone-management')),
     DELIVERY_URL: url(portOf('delivery')),
+    DELIVERY_HISTORY_URL: url(portOf('delivery-history')),
+    SCHEDULER_URL: url(portOf('scheduler')),
+    IDENTITY_URL: url(portOf('identity')),
+    IDENTITY_COOKIE_KEYS: 'dev-only-identity-cookie-key-change-me-0123',
+    // Tokens name the gateway's address as their issuer; services fetch identity's keys directly.
+    IDENTITY_ISSUER: `${url(portOf('api-gateway'))}/identity`,
+    AUTH_ISSUER: `${url(portOf('api-gateway'))}/identity`,
+    AUTH_JWKS_URL: `${url(portOf('identity'))}/identity/jwks`,
   };
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
     env,

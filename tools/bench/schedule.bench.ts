@@ -3,8 +3,11 @@
  * rate and at the maximum rate, next to a bare chain of plain Node HTTP servers making the same
  * four downstream calls per request. Prints requests/s, p50/p99 latency and error counts.
  *
- * Needs a Postgres the bench may create databases on:
- *   DATABASE_URL=postgres://postgres:postgres@localhost:5433/postgres npm run bench:schedule
+ * Needs a Postgres and a Kafka the bench may create databases and topics on (the compose ones
+ * with docker-compose.dev.yml):
+ *   DATABASE_URL=postgres://postgres:postgres@localhost:5433/postgres KAFKA_BROKERS=localhost:9094 \
+ *     npm run bench:schedule
+ * Requests carry a customer's access token (from a test issuer), as through the gateway.
  * Options (environment): BENCH_REQUESTS per run (default 400), BENCH_RATE (fixed rate, default
  * 50/s), BENCH_CONNECTIONS (default 16). Every successful schedule books a drone, so the runs
  * together stay below the fleet (1000 drones): no run measures fast "no drone" 503s instead.
@@ -16,6 +19,7 @@ import { DEMO_ACCOUNTS } from '@drone-delivery/contracts';
 import {
   createTestDatabase,
   startServiceProcess,
+  startTestIssuer,
   type ServiceProcess,
   type TestDatabase,
 } from '@drone-delivery/testing';
@@ -26,8 +30,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 50);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECRET = 'bench-service-token-secret-0123456789';
 
+// The account is the token's (see `bearer` below).
 const BODY = JSON.stringify({
-  accountId: DEMO_ACCOUNTS.active.accountId,
   pickup: { lat: 47.61, lng: -122.33 },
   dropoff: { lat: 47.65, lng: -122.3 },
   package: { size: 'small', weightKg: 1.2 },
@@ -46,14 +50,14 @@ interface Row {
 async function load(
   scenario: string,
   url: string,
-  options: { rate?: number; amount?: number },
+  options: { rate?: number; amount?: number; bearer: string },
 ): Promise<Row> {
   const amount = options.amount ?? REQUESTS;
   process.stderr.write(`  ${scenario}: ${amount} requests …\n`);
   const result = await autocannon({
     url: `${url}/api/v1/deliveries`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: options.bearer },
     body: BODY,
     connections: options.rate ? Math.min(CONNECTIONS, options.rate) : CONNECTIONS,
     amount,
@@ -124,6 +128,8 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  // Tokens as identity issues them, from a key of the bench's own (the services check them).
+  const issuer = await startTestIssuer();
   const databases: TestDatabase[] = [];
   const services: ServiceProcess[] = [];
   const start = async (app: string, env: Record<string, string> = {}) => {
@@ -132,7 +138,13 @@ async function main(): Promise<void> {
     process.stderr.write(`starting ${app}\n`);
     const service = await startServiceProcess({
       app,
-      env: { DATABASE_URL: database.url, SERVICE_TOKEN_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
+      env: {
+        DATABASE_URL: database.url,
+        SERVICE_TOKEN_SECRET: SECRET,
+        LOG_LEVEL: 'warn',
+        ...issuer.env,
+        ...env,
+      },
     });
     services.push(service);
     return service;
@@ -148,7 +160,11 @@ async function main(): Promise<void> {
         SIMULATOR_ENABLED: 'false',
         KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? 'localhost:9094',
       }),
-      start('delivery'),
+      start('delivery', {
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? 'localhost:9094',
+        // Every delivery of the bench stays in flight: the quota is not what is measured.
+        DELIVERY_QUOTA_IN_FLIGHT: String(FLEET_SIZE),
+      }),
     ]);
     const scheduler = await start('scheduler', {
       ACCOUNTS_URL: accounts.url,
@@ -156,17 +172,21 @@ async function main(): Promise<void> {
       DRONE_MANAGEMENT_URL: drones.url,
       DELIVERY_URL: deliveries.url,
     });
+    const bearer = await issuer.bearer({
+      accountId: DEMO_ACCOUNTS.active.accountId,
+      expiresInSeconds: 3_600,
+    });
     const bare = await startBareChain();
     process.stderr.write('warming up\n');
-    await load('warm-up', scheduler.url, { rate: 20, amount: 40 });
+    await load('warm-up', scheduler.url, { rate: 20, amount: 40, bearer });
     if (40 + 2 * REQUESTS > FLEET_SIZE)
       throw new Error(`BENCH_REQUESTS must stay below ${(FLEET_SIZE - 40) / 2}`);
 
     const rows = [
-      await load(`scheduler, fixed ${RATE}/s`, scheduler.url, { rate: RATE }),
-      await load('scheduler, max rate', scheduler.url, {}),
-      await load(`bare chain, fixed ${RATE}/s`, bare.url, { rate: RATE }),
-      await load('bare chain, max rate', bare.url, {}),
+      await load(`scheduler, fixed ${RATE}/s`, scheduler.url, { rate: RATE, bearer }),
+      await load('scheduler, max rate', scheduler.url, { bearer }),
+      await load(`bare chain, fixed ${RATE}/s`, bare.url, { rate: RATE, bearer }),
+      await load('bare chain, max rate', bare.url, { bearer }),
     ];
     await bare.close();
     console.log(
@@ -181,6 +201,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.allSettled(services.map((service) => service.stop()));
     await Promise.allSettled(databases.map((database) => database.drop()));
+    await issuer.stop();
   }
 }
 

@@ -25,6 +25,7 @@ import { createIdempotentProducer, ensureTopicsWithDeadLetters } from '@drone-de
 import {
   createTestDatabase,
   startServiceProcess,
+  startTestIssuer,
   uniqueGroupId,
   waitFor,
 } from '@drone-delivery/testing';
@@ -86,14 +87,19 @@ async function main(): Promise<void> {
   await producer.connect();
   const groupId = uniqueGroupId('bench-delivery');
   process.stderr.write('starting delivery\n');
+  // Tokens as identity issues them, for the status reads (the public route checks them).
+  const issuer = await startTestIssuer();
   const delivery = await startServiceProcess({
     app: 'delivery',
     env: {
+      ...issuer.env,
       DATABASE_URL: database.url,
       SERVICE_TOKEN_SECRET: SECRET,
       KAFKA_BROKERS: brokersEnv,
       KAFKA_GROUP_ID: groupId,
       LOG_LEVEL: 'warn',
+      // All the bench's deliveries are one account's, in flight at once.
+      DELIVERY_QUOTA_IN_FLIGHT: String(DELIVERIES * 10),
       // OTEL_SDK_DISABLED=true npm run bench:telemetry: the same run without tracing's cost.
       ...(process.env.OTEL_SDK_DISABLED && { OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED }),
     },
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
   try {
     // Deliveries in flight, each with its own drone.
     const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+    const operatorBearer = await issuer.bearer({ operator: true, expiresInSeconds: 3_600 });
     const flights: Flight[] = [];
     for (let index = 0; index < DELIVERIES; index++) {
       const flight = { deliveryId: uuidv7(), droneId: uuidv7(), sequence: 0, time: Date.now() };
@@ -219,7 +226,9 @@ async function main(): Promise<void> {
       });
       await waitFor(
         async () => {
-          const response = await fetch(`${delivery.url}/api/v1/deliveries/${flight.deliveryId}`);
+          const response = await fetch(`${delivery.url}/api/v1/deliveries/${flight.deliveryId}`, {
+            headers: { authorization: operatorBearer },
+          });
           const status = (await response.json()) as { lastKnownLocation: { lat: number } | null };
           return status.lastKnownLocation?.lat === lat;
         },
@@ -256,6 +265,7 @@ async function main(): Promise<void> {
     await producer.disconnect();
     await delivery.stop();
     await database.drop();
+    await issuer.stop();
   }
 }
 

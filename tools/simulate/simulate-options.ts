@@ -1,11 +1,14 @@
 import { parseArgs } from 'node:util';
-import { type PublicApiUrls } from '@drone-delivery/demo-traffic';
+import { DEMO_CLIENTS } from '@drone-delivery/contracts';
+import { type PublicApiClientOptions } from '@drone-delivery/demo-traffic';
 
-export interface SimulateOptions extends PublicApiUrls {
+export interface SimulateOptions extends PublicApiClientOptions {
   deliveries: number;
   concurrency: number;
   timeoutMs: number;
   pollIntervalMs: number;
+  /** How long to wait for the API to be ready before giving up; 0: check once. */
+  waitMs: number;
 }
 
 export const USAGE = `usage: npm run simulate -- [options]
@@ -18,9 +21,11 @@ history until it is Completed, and prints a summary. Exit code 0 when every deli
   --concurrency N       deliveries in flight at once (default 10)
   --timeout SECONDS     give up on what is not Completed by then (default 600)
   --poll-interval MS    pause between two reads of a delivery's history (default 1000)
-  --scheduler-url URL   default $SCHEDULER_URL or http://localhost:\${SCHEDULER_PORT:-3001}
-  --delivery-url URL    default $DELIVERY_URL or http://localhost:\${DELIVERY_PORT:-3005}
-  --history-url URL     default $DELIVERY_HISTORY_URL or http://localhost:\${DELIVERY_HISTORY_PORT:-3006}`;
+  --wait SECONDS        wait this long for the API to be ready (default 0: check once)
+  --gateway-url URL     the api-gateway; default $GATEWAY_URL or http://localhost:\${GATEWAY_PORT:-8080}
+  --client-id ID        the OAuth client to act as; default $API_CLIENT_ID or ${DEMO_CLIENTS.active.clientId}
+                        (the demo's Contoso Pharmacy)
+  --client-secret S     its secret; default $API_CLIENT_SECRET or the demo client's`;
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
@@ -32,12 +37,19 @@ const positiveInteger = (name: string, value: string): number => {
   return Number(value);
 };
 
+const wholeNumber = (name: string, value: string): number => {
+  if (!/^\d+$/.test(value)) {
+    throw new UsageError(`--${name} must be a whole number of seconds, not "${value}"`);
+  }
+  return Number(value);
+};
+
 const httpUrl = (name: string, value: string): string => {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--${name} must be a URL such as http://localhost:3001, not "${value}"`);
+    throw new UsageError(`--${name} must be a URL such as http://localhost:8080, not "${value}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--${name} must be an http(s) URL, not "${value}"`);
@@ -60,18 +72,15 @@ export function parseSimulateOptions(
         concurrency: { type: 'string', default: '10' },
         timeout: { type: 'string', default: '600' },
         'poll-interval': { type: 'string', default: '1000' },
-        'scheduler-url': {
+        wait: { type: 'string', default: '0' },
+        'gateway-url': {
           type: 'string',
-          default: env.SCHEDULER_URL ?? `http://localhost:${env.SCHEDULER_PORT ?? 3001}`,
+          default: env.GATEWAY_URL ?? `http://localhost:${env.GATEWAY_PORT ?? 8080}`,
         },
-        'delivery-url': {
+        'client-id': { type: 'string', default: env.API_CLIENT_ID ?? DEMO_CLIENTS.active.clientId },
+        'client-secret': {
           type: 'string',
-          default: env.DELIVERY_URL ?? `http://localhost:${env.DELIVERY_PORT ?? 3005}`,
-        },
-        'history-url': {
-          type: 'string',
-          default:
-            env.DELIVERY_HISTORY_URL ?? `http://localhost:${env.DELIVERY_HISTORY_PORT ?? 3006}`,
+          default: env.API_CLIENT_SECRET ?? DEMO_CLIENTS.active.clientSecret,
         },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -85,8 +94,8 @@ export function parseSimulateOptions(
     concurrency: positiveInteger('concurrency', values.concurrency),
     timeoutMs: positiveInteger('timeout', values.timeout) * 1_000,
     pollIntervalMs: positiveInteger('poll-interval', values['poll-interval']),
-    schedulerUrl: httpUrl('scheduler-url', values['scheduler-url']),
-    deliveryUrl: httpUrl('delivery-url', values['delivery-url']),
-    historyUrl: httpUrl('history-url', values['history-url']),
+    waitMs: wholeNumber('wait', values.wait) * 1_000,
+    gatewayUrl: httpUrl('gateway-url', values['gateway-url']),
+    credentials: { clientId: values['client-id'], clientSecret: values['client-secret'] },
   };
 }

@@ -24,9 +24,9 @@ async function main(): Promise<void> {
     logLevels: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
   });
   const client = new PublicApiClient({
-    schedulerUrl: config.SCHEDULER_URL,
-    deliveryUrl: config.DELIVERY_URL,
-    historyUrl: config.DELIVERY_HISTORY_URL,
+    gatewayUrl: config.GATEWAY_URL,
+    credentials: { clientId: config.API_CLIENT_ID, clientSecret: config.API_CLIENT_SECRET },
+    tokenUrl: config.API_TOKEN_URL,
   });
   const generator = new TrafficGenerator(
     (index, signal, onEvent) =>
@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   }
   logger.log({
     message: 'scheduling deliveries',
-    schedulerUrl: config.SCHEDULER_URL,
+    gatewayUrl: config.GATEWAY_URL,
+    clientId: config.API_CLIENT_ID,
     intervalMs: config.TRAFFIC_INTERVAL_MS,
     maxInFlight: config.TRAFFIC_MAX_IN_FLIGHT,
   });

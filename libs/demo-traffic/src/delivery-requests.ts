@@ -1,6 +1,5 @@
 import {
   DEFAULT_SERVICE_AREA,
-  DEMO_ACCOUNTS,
   destinationPoint,
   type GeoPoint,
   MAX_WEIGHT_KG,
@@ -8,9 +7,11 @@ import {
   type PackageSize,
 } from '@drone-delivery/contracts';
 
-/** The body of `POST /api/v1/deliveries` (the scheduler's ScheduleDeliveryDto, as JSON). */
+/**
+ * The body of `POST /api/v1/deliveries` (the scheduler's ScheduleDeliveryDto, as JSON). No
+ * accountId: a customer's account is its access token's.
+ */
 export interface ScheduleDeliveryRequest {
-  accountId: string;
   pickup: GeoPoint;
   dropoff: GeoPoint;
   package: { size: PackageSize; weightKg: number; tag?: string };
@@ -45,7 +46,7 @@ export function pointAt(from: GeoPoint, bearingDegrees: number, distanceKm: numb
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 /**
- * A valid delivery for the active demo account: a random route inside the service area and a
+ * A valid delivery: a random route inside the service area and a
  * package within its size's weight limit. `random` (0 ≤ x < 1) is injectable for tests.
  */
 export function randomDeliveryRequest(
@@ -64,7 +65,6 @@ export function randomDeliveryRequest(
   // 0.1 kg up to the size's limit, in 100 g steps.
   const weightKg = round(0.1 + random() * (MAX_WEIGHT_KG[size] - 0.1), 1);
   return {
-    accountId: DEMO_ACCOUNTS.active.accountId,
     pickup,
     dropoff,
     package: { size, weightKg },

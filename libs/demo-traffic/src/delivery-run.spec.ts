@@ -3,6 +3,7 @@ import {
   historyEntry,
   NO_DRONE_PROBLEM,
   scheduledDelivery,
+  TEST_CREDENTIALS,
 } from '../test/fake-public-api';
 import { randomDeliveryRequest } from './delivery-requests';
 import { type DeliveryRunEvent, runDelivery, timeToCompleted } from './delivery-run';
@@ -19,7 +20,7 @@ describe('runDelivery', () => {
   beforeEach(async () => {
     api = new FakePublicApi();
     const url = await api.start();
-    client = new PublicApiClient({ schedulerUrl: url, deliveryUrl: url, historyUrl: url });
+    client = new PublicApiClient({ gatewayUrl: url, credentials: TEST_CREDENTIALS });
   });
   afterEach(() => api.stop());
 
@@ -57,7 +58,7 @@ describe('runDelivery', () => {
     expect(outcome.timeToCompletedMs).toBeGreaterThanOrEqual(0);
     // Timed from the first attempt: no longer than the whole run as the test saw it.
     expect(outcome.timeToCompletedMs).toBeLessThanOrEqual(tookMs);
-    expect(api.requests.filter((request) => HISTORY.test(request.path))).toHaveLength(4);
+    expect(api.apiRequests.filter((request) => HISTORY.test(request.path))).toHaveLength(4);
     expect(events.map((event) => (event.type === 'stage' ? event.stage : event.type))).toEqual([
       'scheduled',
       'DeliveryInTransit',
@@ -124,7 +125,7 @@ describe('runDeliveries', () => {
   beforeEach(async () => {
     api = new FakePublicApi();
     const url = await api.start();
-    client = new PublicApiClient({ schedulerUrl: url, deliveryUrl: url, historyUrl: url });
+    client = new PublicApiClient({ gatewayUrl: url, credentials: TEST_CREDENTIALS });
   });
   afterEach(() => api.stop());
 
@@ -162,7 +163,7 @@ describe('runDeliveries', () => {
       Array.from({ length: 7 }, (_, index) => [index, 'completed']),
     );
     expect(mostInFlight).toBe(3);
-    const keys = new Set(api.requests.map((request) => request.headers['idempotency-key']));
+    const keys = new Set(api.apiRequests.map((request) => request.headers['idempotency-key']));
     expect(keys.size).toBe(8); // seven POSTs with keys of their own, plus undefined for GETs
   });
 
@@ -181,7 +182,7 @@ describe('runDeliveries', () => {
       'not started before the timeout',
       'not started before the timeout',
     ]);
-    expect(api.requests).toHaveLength(0);
+    expect(api.apiRequests).toHaveLength(0);
   });
 });
 

@@ -1,4 +1,9 @@
 export {
+  ClientCredentialsTokens,
+  TokenRequestError,
+  type ClientCredentials,
+} from './client-credentials';
+export {
   pointAt,
   randomDeliveryRequest,
   type DemoRouteOptions,
@@ -20,7 +25,6 @@ export {
   type DeliveryStatus,
   type HistoryEntry,
   type PublicApiClientOptions,
-  type PublicApiUrls,
   type RetryNotice,
   type ScheduledDelivery,
   type ScheduleResult,

@@ -1,7 +1,13 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { FakePublicApi, NO_DRONE_PROBLEM, scheduledDelivery } from '../test/fake-public-api';
+import {
+  FakePublicApi,
+  NO_DRONE_PROBLEM,
+  scheduledDelivery,
+  TEST_CREDENTIALS,
+} from '../test/fake-public-api';
 import { randomDeliveryRequest } from './delivery-requests';
+import { TokenRequestError } from './client-credentials';
 import { ApiUnreachableError, PublicApiClient, type RetryNotice } from './public-api.client';
 
 const DELIVERY_ID = '0199a000-0000-7000-8000-0000000000aa';
@@ -14,7 +20,7 @@ describe('PublicApiClient', () => {
   beforeEach(async () => {
     api = new FakePublicApi();
     const url = await api.start();
-    client = new PublicApiClient({ schedulerUrl: url, deliveryUrl: url, historyUrl: url });
+    client = new PublicApiClient({ gatewayUrl: url, credentials: TEST_CREDENTIALS });
   });
   afterEach(() => api.stop());
 
@@ -38,7 +44,7 @@ describe('PublicApiClient', () => {
 
     expect(result).toMatchObject({ kind: 'scheduled', attempts: 2 });
     expect(result.kind === 'scheduled' && result.delivery.deliveryId).toBe(DELIVERY_ID);
-    const [first, second] = api.requests;
+    const [first, second] = api.apiRequests;
     expect(second.at - first.at).toBeGreaterThanOrEqual(950);
     expect([first.headers['idempotency-key'], second.headers['idempotency-key']]).toEqual([
       'key-1',
@@ -91,7 +97,7 @@ describe('PublicApiClient', () => {
       problem: suspended,
       attempts: 1,
     });
-    expect(api.requests).toHaveLength(1);
+    expect(api.apiRequests).toHaveLength(1);
   });
 
   it('reads an empty history as 404 and a status', async () => {
@@ -105,49 +111,109 @@ describe('PublicApiClient', () => {
     await expect(client.status(DELIVERY_ID)).resolves.toMatchObject({ stage: 'InTransit' });
   });
 
-  it('says which services do not answer, and why', async () => {
-    const closedUrl = await closedPortUrl();
-    api.on('GET', /^\/health\/live$/, () => ({ status: 200, body: { status: 'ok' } }));
-    const partly = new PublicApiClient({
-      schedulerUrl: closedUrl,
-      deliveryUrl: client.urls.deliveryUrl,
-      historyUrl: client.urls.historyUrl,
+  it('sends every API call with the access token of its client, fetched once', async () => {
+    api.on('POST', SCHEDULE, () => ({ status: 201, body: scheduledDelivery(DELIVERY_ID) }));
+    api.on('GET', /\/history$/, () => ({ status: 200, body: [] }));
+
+    await schedule();
+    await client.history(DELIVERY_ID);
+
+    expect(api.tokensIssued).toBe(1);
+    const tokenRequest = api.requests.find((request) => request.path === '/identity/token');
+    expect(tokenRequest?.body).toBe('grant_type=client_credentials');
+    expect(api.apiRequests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+    ]);
+  });
+
+  it('gets a new token and tries once more when the API answers 401', async () => {
+    api.on('GET', /\/history$/, (request) =>
+      request.headers.authorization === 'Bearer token-1'
+        ? { status: 401, body: { type: 'about:blank', title: 'Unauthorized', status: 401 } }
+        : { status: 200, body: [] },
+    );
+
+    await expect(client.history(DELIVERY_ID)).resolves.toEqual([]);
+
+    expect(api.apiRequests.map((request) => request.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-2',
+    ]);
+  });
+
+  it('says why when the token endpoint refuses its credentials', async () => {
+    const wrong = new PublicApiClient({
+      gatewayUrl: client.gatewayUrl,
+      credentials: { clientId: 'test-client', clientSecret: 'wrong' },
     });
 
-    const unreachable = await partly.unreachableServices();
+    const refusal = wrong.history(DELIVERY_ID);
+
+    await expect(refusal).rejects.toThrow(TokenRequestError);
+    await expect(refusal).rejects.toThrow(/401: invalid_client: client authentication failed/);
+    expect(api.apiRequests).toHaveLength(0);
+  });
+
+  it('says the gateway does not answer, and why', async () => {
+    const closed = new PublicApiClient({
+      gatewayUrl: await closedPortUrl(),
+      credentials: TEST_CREDENTIALS,
+    });
+
+    const unreachable = await closed.unreachableServices();
 
     expect(unreachable).toHaveLength(1);
     expect(unreachable[0]).toBeInstanceOf(ApiUnreachableError);
     expect(unreachable[0].message).toMatch(
-      /^Cannot reach the scheduler at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+      /^Cannot reach the gateway at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
     );
   });
 
-  it('counts a service that is live but not ready as not there yet, with its status', async () => {
-    api.on('GET', /^\/health\/live$/, () => ({ status: 200, body: { status: 'ok' } }));
-    api.on('GET', /^\/health\/ready$/, () => ({ status: 503, body: { status: 'error' } }));
+  it('is ready when the gateway is, a token can be had and each service answers through it', async () => {
+    api.on('GET', /^\/health\/(live|ready)$/, () => ({ status: 200, body: { status: 'ok' } }));
+    let up = false;
+    api.on('GET', /^\/api\/v1\//, () =>
+      up ? { status: 404, body: { title: 'x' } } : { status: 503, body: { title: 'y' } },
+    );
 
     await expect(client.unreachableServices('live')).resolves.toEqual([]);
     const notReady = await client.unreachableServices('ready');
+    expect(notReady.map((error) => error.service)).toEqual([
+      'the scheduler',
+      'delivery',
+      'delivery-history',
+    ]);
+    expect(notReady[0].message).toMatch(/GET \/api\/v1\/delivery-requests\/\S+ answered 503$/);
+    up = true;
+    await expect(client.unreachableServices('ready')).resolves.toEqual([]);
+  });
+
+  it('is not ready while the gateway is not, and says so with its status', async () => {
+    api.on('GET', /^\/health\/ready$/, () => ({ status: 503, body: { status: 'error' } }));
+
+    const notReady = await client.unreachableServices('ready');
+
     expect(notReady.map((error) => error.message)).toEqual([
-      `Cannot reach the scheduler at ${client.urls.schedulerUrl}: /health/ready answered 503`,
-      `Cannot reach delivery at ${client.urls.deliveryUrl}: /health/ready answered 503`,
-      `Cannot reach delivery-history at ${client.urls.historyUrl}: /health/ready answered 503`,
+      `Cannot reach the gateway at ${client.gatewayUrl}: /health/ready answered 503`,
     ]);
   });
 
   it('gives up on a request that gets no answer in requestTimeoutMs, saying so', async () => {
     api.on('GET', /\/history$/, () => new Promise(() => undefined));
-    const impatient = new PublicApiClient({ ...client.urls, requestTimeoutMs: 200 });
+    const impatient = new PublicApiClient({
+      gatewayUrl: client.gatewayUrl,
+      credentials: TEST_CREDENTIALS,
+      requestTimeoutMs: 200,
+    });
 
     await expect(impatient.history(DELIVERY_ID)).rejects.toThrow(/no answer within 200 ms/);
   });
 
-  it('throws ApiUnreachableError when the scheduler is not listening', async () => {
+  it('throws ApiUnreachableError when the gateway is not listening', async () => {
     const closed = new PublicApiClient({
-      schedulerUrl: await closedPortUrl(),
-      deliveryUrl: client.urls.deliveryUrl,
-      historyUrl: client.urls.historyUrl,
+      gatewayUrl: await closedPortUrl(),
+      credentials: TEST_CREDENTIALS,
     });
 
     await expect(
@@ -159,7 +225,6 @@ describe('PublicApiClient', () => {
   });
 });
 
-/** A URL on which nothing listens: a port taken from the OS, then let go. */
 async function closedPortUrl(): Promise<string> {
   const server = createServer().listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -4,15 +4,13 @@ import {
   isProblemDetails,
   type ProblemDetails,
 } from '@drone-delivery/contracts';
+import {
+  type ClientCredentials,
+  ClientCredentialsTokens,
+  TokenRequestError,
+} from './client-credentials';
 import { type ScheduleDeliveryRequest } from './delivery-requests';
 import { retryAfterMs } from './retry-after';
-
-/** Where the public APIs are: the scheduler, delivery (status) and delivery-history. */
-export interface PublicApiUrls {
-  schedulerUrl: string;
-  deliveryUrl: string;
-  historyUrl: string;
-}
 
 /** 201 of `POST /api/v1/deliveries`. */
 export interface ScheduledDelivery {
@@ -100,7 +98,13 @@ const DEFAULT_RETRY_MS = 1_000;
 /** A POST that got no answer (network error, timeout) is retried this often before giving up. */
 const NETWORK_ATTEMPTS = 3;
 
-export interface PublicApiClientOptions extends PublicApiUrls {
+export interface PublicApiClientOptions {
+  /** The api-gateway: every public route, and the identity provider under `/identity`. */
+  gatewayUrl: string;
+  /** The API client of the account this client acts for. */
+  credentials: ClientCredentials;
+  /** The OAuth token endpoint; by default the gateway's `/identity/token`. */
+  tokenUrl?: string;
   /**
    * Time allowed to one HTTP request (default 30 s). Generous: a saga makes four calls, each
    * with its own retries, and a busy machine is slow before it is broken.
@@ -111,53 +115,103 @@ export interface PublicApiClientOptions extends PublicApiUrls {
 /** Time allowed to a /health/live check: a live service answers it at once. */
 const HEALTH_TIMEOUT_MS = 5_000;
 
+const GATEWAY = 'the gateway';
+/** An id no delivery has: reading it costs each service one indexed lookup. */
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
+/** One public read per service behind the gateway, to see that each one answers. */
+const READINESS_PROBES = [
+  ['the scheduler', `/api/v1/delivery-requests/${NO_SUCH_ID}`],
+  ['delivery', `/api/v1/deliveries/${NO_SUCH_ID}`],
+  ['delivery-history', `/api/v1/deliveries/${NO_SUCH_ID}/history`],
+] as const;
+
 /**
- * The public HTTP API as a client sees it: schedule a delivery (retrying 503 and 429 after their
- * Retry-After), read a delivery's history and status, and check that the services answer.
+ * The public HTTP API as a client sees it, through the api-gateway with an access token of its
+ * account (client credentials): schedule a delivery (retrying 503 and 429 after their
+ * Retry-After), read a delivery's history and status, and check that the gateway answers.
  */
 export class PublicApiClient {
-  readonly urls: PublicApiUrls;
+  readonly gatewayUrl: string;
+  readonly tokenUrl: string;
   private readonly requestTimeoutMs: number;
+  private readonly tokens: ClientCredentialsTokens;
 
   constructor(options: PublicApiClientOptions) {
-    this.urls = {
-      schedulerUrl: trimSlash(options.schedulerUrl),
-      deliveryUrl: trimSlash(options.deliveryUrl),
-      historyUrl: trimSlash(options.historyUrl),
-    };
+    this.gatewayUrl = trimSlash(options.gatewayUrl);
+    this.tokenUrl = options.tokenUrl ?? `${this.gatewayUrl}/identity/token`;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.tokens = new ClientCredentialsTokens(this.tokenUrl, options.credentials, (url, init) =>
+      this.request('identity', url, init, HEALTH_TIMEOUT_MS, false),
+    );
   }
 
   /**
-   * The services that do not answer `GET /health/live` (or `check: 'ready'`: `/health/ready`,
-   * which also needs their database) with 200, each with why; empty when all do.
+   * Why the API cannot be used yet, empty when it can: the gateway does not answer
+   * `GET /health/live` (or, `check: 'ready'`, `/health/ready`) with 200; and, for `ready`, no
+   * access token can be had, or a public service behind the gateway does not answer yet (a read
+   * of an id that cannot exist: any answer below 500, a 404 as expected, means it is up).
    */
   async unreachableServices(check: 'live' | 'ready' = 'live'): Promise<ApiUnreachableError[]> {
-    const services = [
-      ['the scheduler', this.urls.schedulerUrl],
-      ['delivery', this.urls.deliveryUrl],
-      ['delivery-history', this.urls.historyUrl],
-    ] as const;
-    const results = await Promise.all(
-      services.map(async ([service, baseUrl]) => {
-        const url = `${baseUrl}/health/${check}`;
-        try {
-          const response = await this.request(service, url, { method: 'GET' }, HEALTH_TIMEOUT_MS);
-          await response.body?.cancel();
-          return response.ok
-            ? undefined
-            : new ApiUnreachableError(
-                service,
-                baseUrl,
-                `/health/${check} answered ${response.status}`,
-              );
-        } catch (error) {
-          if (error instanceof ApiUnreachableError) return error;
-          throw error;
-        }
-      }),
-    );
-    return results.filter((result) => result !== undefined);
+    const problems: ApiUnreachableError[] = [];
+    try {
+      const response = await this.request(
+        GATEWAY,
+        `${this.gatewayUrl}/health/${check}`,
+        { method: 'GET' },
+        HEALTH_TIMEOUT_MS,
+        false,
+      );
+      await response.body?.cancel();
+      if (!response.ok) {
+        problems.push(
+          new ApiUnreachableError(
+            GATEWAY,
+            this.gatewayUrl,
+            `/health/${check} answered ${response.status}`,
+          ),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof ApiUnreachableError)) throw error;
+      problems.push(error);
+    }
+    if (check === 'ready' && problems.length === 0) {
+      try {
+        await this.tokens.token();
+      } catch (error) {
+        if (error instanceof ApiUnreachableError) problems.push(error);
+        else if (error instanceof TokenRequestError) {
+          problems.push(new ApiUnreachableError('identity', this.tokenUrl, error.message));
+        } else throw error;
+      }
+    }
+    if (check === 'ready' && problems.length === 0) {
+      const probes = await Promise.all(
+        READINESS_PROBES.map(async ([service, path]) => {
+          try {
+            const response = await this.request(
+              GATEWAY,
+              `${this.gatewayUrl}${path}`,
+              { method: 'GET' },
+              HEALTH_TIMEOUT_MS,
+            );
+            await response.body?.cancel();
+            return response.status < 500
+              ? undefined
+              : new ApiUnreachableError(
+                  service,
+                  this.gatewayUrl,
+                  `GET ${path} answered ${response.status}`,
+                );
+          } catch (error) {
+            if (error instanceof ApiUnreachableError) return error;
+            throw error;
+          }
+        }),
+      );
+      problems.push(...probes.filter((probe) => probe !== undefined));
+    }
+    return problems;
   }
 
   /**
@@ -168,12 +222,12 @@ export class PublicApiClient {
     request: ScheduleDeliveryRequest,
     options: ScheduleOptions,
   ): Promise<ScheduleResult> {
-    const url = `${this.urls.schedulerUrl}/api/v1/deliveries`;
+    const url = `${this.gatewayUrl}/api/v1/deliveries`;
     let networkFailures = 0;
     for (let attempts = 1; ; attempts++) {
       let response: Response;
       try {
-        response = await this.request('the scheduler', url, {
+        response = await this.request(GATEWAY, url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -211,8 +265,7 @@ export class PublicApiClient {
   /** `GET /api/v1/deliveries/{id}/history`; empty until delivery-history has an event of it. */
   async history(deliveryId: string, signal?: AbortSignal): Promise<HistoryEntry[]> {
     const body = await this.getJson(
-      'delivery-history',
-      `${this.urls.historyUrl}/api/v1/deliveries/${encodeURIComponent(deliveryId)}/history`,
+      `${this.gatewayUrl}/api/v1/deliveries/${encodeURIComponent(deliveryId)}/history`,
       signal,
     );
     return (body ?? []) as HistoryEntry[];
@@ -221,28 +274,51 @@ export class PublicApiClient {
   /** `GET /api/v1/deliveries/{id}` (delivery's status API); undefined when it is unknown. */
   async status(deliveryId: string, signal?: AbortSignal): Promise<DeliveryStatus | undefined> {
     const body = await this.getJson(
-      'delivery',
-      `${this.urls.deliveryUrl}/api/v1/deliveries/${encodeURIComponent(deliveryId)}`,
+      `${this.gatewayUrl}/api/v1/deliveries/${encodeURIComponent(deliveryId)}`,
       signal,
     );
     return body as DeliveryStatus | undefined;
   }
 
   /** A GET's JSON body; undefined for 404; ApiResponseError for any other failure status. */
-  private async getJson(service: string, url: string, signal?: AbortSignal): Promise<unknown> {
-    const response = await this.request(service, url, { method: 'GET', signal });
+  private async getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+    const response = await this.request(GATEWAY, url, { method: 'GET', signal });
     const body = await readJson(response);
     if (response.status === 404) return undefined;
     if (!response.ok) throw new ApiResponseError(url, asProblem(response, body));
     return body;
   }
 
-  /** fetch with a timeout; no answer at all becomes ApiUnreachableError, saying why. */
+  /**
+   * fetch with a timeout and (`authorized`) the access token; a 401 gets a new token and one
+   * more try (the token may have expired on the way). No answer at all becomes
+   * ApiUnreachableError, saying why.
+   */
   private async request(
     service: string,
     url: string,
     init: RequestInit,
     timeoutMs = this.requestTimeoutMs,
+    authorized = true,
+  ): Promise<Response> {
+    if (!authorized) return this.send(service, url, init, timeoutMs);
+    const token = await this.tokens.token();
+    const withToken = (bearer: string): RequestInit => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${bearer}` },
+    });
+    const response = await this.send(service, url, withToken(token), timeoutMs);
+    if (response.status !== 401) return response;
+    await response.body?.cancel();
+    this.tokens.invalidate(token);
+    return this.send(service, url, withToken(await this.tokens.token()), timeoutMs);
+  }
+
+  private async send(
+    service: string,
+    url: string,
+    init: RequestInit,
+    timeoutMs: number,
   ): Promise<Response> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;

@@ -18,14 +18,43 @@ export interface FakeAnswer {
 
 type Route = (request: RecordedRequest) => FakeAnswer | Promise<FakeAnswer>;
 
+export const TEST_CREDENTIALS = { clientId: 'test-client', clientSecret: 'test-secret' };
+
 /**
- * One HTTP server playing the scheduler, delivery and delivery-history: each test says what
- * each route answers, and reads back what the client sent and when.
+ * One HTTP server playing the gateway (and the identity provider's token endpoint behind it):
+ * each test says what each route answers, and reads back what the client sent and when. The
+ * token endpoint hands out `token-1`, `token-2`, … to TEST_CREDENTIALS unless a test says
+ * otherwise.
  */
 export class FakePublicApi {
   readonly requests: RecordedRequest[] = [];
   private readonly routes: { method: string; path: RegExp; route: Route }[] = [];
   private server?: Server;
+  tokensIssued = 0;
+
+  constructor() {
+    const basic = `Basic ${Buffer.from('test-client:test-secret').toString('base64')}`;
+    this.on('POST', /^\/identity\/token$/, (request) =>
+      request.headers.authorization === basic
+        ? {
+            status: 200,
+            body: {
+              access_token: `token-${++this.tokensIssued}`,
+              token_type: 'Bearer',
+              expires_in: 300,
+            },
+          }
+        : {
+            status: 401,
+            body: { error: 'invalid_client', error_description: 'client authentication failed' },
+          },
+    );
+  }
+
+  /** The API requests (not the token requests) the client made. */
+  get apiRequests(): RecordedRequest[] {
+    return this.requests.filter((request) => !request.path.startsWith('/identity/'));
+  }
 
   /** What `method` on a path matching `path` answers; the latest matching route wins. */
   on(method: string, path: RegExp, route: Route): this {
@@ -54,7 +83,7 @@ export class FakePublicApi {
       method: request.method ?? 'GET',
       path: request.url ?? '/',
       headers: request.headers,
-      body: text ? (JSON.parse(text) as unknown) : undefined,
+      body: parseBody(text),
       at: Date.now(),
     };
     this.requests.push(recorded);
@@ -62,12 +91,22 @@ export class FakePublicApi {
       (candidate) => candidate.method === recorded.method && candidate.path.test(recorded.path),
     )?.route;
     const answer = route ? await route(recorded) : { status: 404, body: notFoundProblem() };
-    const isProblem = answer.status >= 400;
+    const isProblem = answer.status >= 400 && !recorded.path.startsWith('/identity/');
     response.writeHead(answer.status, {
       'content-type': isProblem ? 'application/problem+json' : 'application/json',
       ...answer.headers,
     });
     response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+  }
+}
+
+/** JSON bodies as values; the token endpoint's form body as text. */
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
 

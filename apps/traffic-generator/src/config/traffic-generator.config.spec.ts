@@ -1,9 +1,9 @@
 import { loadTrafficGeneratorConfig } from './traffic-generator.config';
 
 const REQUIRED = {
-  SCHEDULER_URL: 'http://scheduler:3001',
-  DELIVERY_URL: 'http://delivery:3005',
-  DELIVERY_HISTORY_URL: 'http://delivery-history:3006',
+  GATEWAY_URL: 'http://api-gateway:8080',
+  API_CLIENT_ID: 'contoso-pharmacy',
+  API_CLIENT_SECRET: 'contoso-pharmacy-demo-secret',
 };
 
 describe('loadTrafficGeneratorConfig', () => {
@@ -27,8 +27,9 @@ describe('loadTrafficGeneratorConfig', () => {
   });
 
   it.each([
-    ['SCHEDULER_URL is missing', { SCHEDULER_URL: undefined }, /SCHEDULER_URL/],
-    ['a URL has no scheme', { DELIVERY_URL: 'delivery:3005' }, /DELIVERY_URL/],
+    ['GATEWAY_URL is missing', { GATEWAY_URL: undefined }, /GATEWAY_URL/],
+    ['a URL has no scheme', { GATEWAY_URL: 'api-gateway:8080' }, /GATEWAY_URL/],
+    ['the client secret is missing', { API_CLIENT_SECRET: undefined }, /API_CLIENT_SECRET/],
     ['the interval is below 100 ms', { TRAFFIC_INTERVAL_MS: '10' }, /TRAFFIC_INTERVAL_MS/],
   ])('refuses to start when %s', (_, env, reason) => {
     expect(() => loadTrafficGeneratorConfig({ ...REQUIRED, ...env })).toThrow(reason);

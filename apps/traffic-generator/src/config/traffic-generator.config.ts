@@ -2,7 +2,17 @@
 import 'reflect-metadata';
 import { type LogLevel } from '@nestjs/common';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsUrl, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 export const TRAFFIC_GENERATOR_SERVICE = 'traffic-generator';
 
@@ -15,10 +25,15 @@ export class TrafficGeneratorConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: LogLevel = 'log';
 
-  /** The public APIs it drives, as a client would: scheduler, delivery status, history. */
-  @IsUrl(SERVICE_URL) SCHEDULER_URL!: string;
-  @IsUrl(SERVICE_URL) DELIVERY_URL!: string;
-  @IsUrl(SERVICE_URL) DELIVERY_HISTORY_URL!: string;
+  /** The api-gateway, the one public entry it drives as a client would, e.g. `http://api-gateway:8080`. */
+  @IsUrl(SERVICE_URL) GATEWAY_URL!: string;
+
+  /** The OAuth client it acts as (client credentials): in the demo, Contoso Pharmacy's. */
+  @IsString() @MinLength(1) API_CLIENT_ID!: string;
+  @IsString() @MinLength(1) API_CLIENT_SECRET!: string;
+
+  /** Where it asks for tokens; by default the gateway's `/identity/token`. */
+  @IsOptional() @IsUrl(SERVICE_URL) API_TOKEN_URL?: string;
 
   /** A new delivery this often (while fewer than TRAFFIC_MAX_IN_FLIGHT are under way). */
   @Type(() => Number) @IsInt() @Min(100) TRAFFIC_INTERVAL_MS: number = 5_000;

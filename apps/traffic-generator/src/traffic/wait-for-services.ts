@@ -10,7 +10,8 @@ export interface WaitOptions {
 }
 
 /**
- * Resolves once the scheduler, delivery and delivery-history all answer /health/ready, so the
+ * Resolves once the gateway is ready, a token can be had and the scheduler, delivery and
+ * delivery-history all answer through it (PublicApiClient.unreachableServices), so the
  * first delivery goes out the moment the system can take it rather than failing before. In
  * compose the generator starts with the scheduler (not after its healthcheck), which makes the
  * demo's first delivery seconds earlier.
