@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   type CanActivate,
   createParamDecorator,
   type ExecutionContext,
@@ -6,7 +7,9 @@ import {
   Injectable,
   ServiceUnavailableException,
   UnauthorizedException,
+  UseGuards,
 } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AccessTokenError, AccessTokenVerifier, type Caller } from './access-tokens';
 
 interface PublicRequest {
@@ -65,3 +68,20 @@ export const CurrentCaller = createParamDecorator((_: unknown, context: Executio
   if (!caller) throw new Error('CurrentCaller used on a route without CallerGuard');
   return caller;
 });
+
+/**
+ * A controller of public routes: CallerGuard on every route, and OpenAPI saying so (bearer
+ * token, 401 and 403). One decorator, so no public controller forgets one of the four.
+ */
+export function PublicApi(): ClassDecorator {
+  return applyDecorators(
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({
+      description: 'No access token, or one that is expired, forged or not for this API',
+    }),
+    ApiForbiddenResponse({
+      description: 'The token has neither the customer nor the operator scope',
+    }),
+    UseGuards(CallerGuard),
+  );
+}

@@ -8,7 +8,7 @@ export {
   type AccessTokenOptions,
   type Caller,
 } from './access-tokens';
-export { bearerToken, CallerGuard, CurrentCaller } from './caller.guard';
+export { bearerToken, CallerGuard, CurrentCaller, PublicApi } from './caller.guard';
 export { CORRELATION_ID_HEADER, currentCorrelationId, withCorrelationId } from './correlation-id';
 export {
   DEFAULT_DOWNSTREAM_POLICY,

@@ -1,23 +1,19 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
+import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
 import { DeliverySearchPageDto } from './delivery-search-page.dto';
 import { SearchDeliveriesQueryDto } from './search-deliveries-query.dto';
 import { SearchService } from './search.service';
 
 /** Public: a customer searches its own account, an operator any account or all of them. */
 @ApiTags('public')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No access token, or one that is not valid' })
-@UseGuards(CallerGuard)
+@PublicApi()
 @Controller('api/v1/delivery-history')
 export class SearchController {
   constructor(private readonly search: SearchService) {}

@@ -1,23 +1,12 @@
-import { Controller, Get, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
 import { DeliveryHistoryEntryDto } from './delivery-history-entry.dto';
 import { TimelineService } from './timeline.service';
 
 /** Public: a customer reads its account's delivery histories, an operator any. */
 @ApiTags('public')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No access token, or one that is not valid' })
-@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
-@UseGuards(CallerGuard)
+@PublicApi()
 @Controller('api/v1/deliveries')
 export class TimelineController {
   constructor(private readonly timeline: TimelineService) {}

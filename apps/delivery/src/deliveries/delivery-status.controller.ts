@@ -1,24 +1,13 @@
-import { Controller, Get, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type DeliveryStatusView } from '@drone-delivery/contracts';
-import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
+import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryStatusViewDto } from './delivery-view.dto';
 
 /** Public: a customer follows its account's deliveries, an operator any delivery. */
 @ApiTags('public')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No access token, or one that is not valid' })
-@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
-@UseGuards(CallerGuard)
+@PublicApi()
 @Controller('api/v1/deliveries')
 export class DeliveryStatusController {
   constructor(private readonly deliveries: DeliveriesService) {}

@@ -1,25 +1,17 @@
-import { Controller, Delete, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Param, ParseUUIDPipe } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { type DeliveryView } from '@drone-delivery/contracts';
-import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
+import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
 import { CancelDeliveryService } from './cancel-delivery.service';
 
 @ApiTags('deliveries')
-@ApiBearerAuth()
-@UseGuards(CallerGuard)
-@ApiUnauthorizedResponse({
-  description: 'No access token, or one that is expired, forged or not for this API',
-})
-@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
+@PublicApi()
 @Controller('api/v1/deliveries')
 export class CancelDeliveryController {
   constructor(private readonly cancellation: CancelDeliveryService) {}

@@ -1,27 +1,19 @@
-import { Body, Controller, Param, ParseUUIDPipe, Patch, UseGuards } from '@nestjs/common';
+import { Body, Controller, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { type DeliveryView } from '@drone-delivery/contracts';
-import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
+import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
 import { RescheduleDeliveryDto } from './reschedule-delivery.dto';
 import { RescheduleDeliveryService } from './reschedule-delivery.service';
 
 @ApiTags('deliveries')
-@ApiBearerAuth()
-@UseGuards(CallerGuard)
-@ApiUnauthorizedResponse({
-  description: 'No access token, or one that is expired, forged or not for this API',
-})
-@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
+@PublicApi()
 @Controller('api/v1/deliveries')
 export class RescheduleDeliveryController {
   constructor(private readonly rescheduling: RescheduleDeliveryService) {}

@@ -1,8 +1,7 @@
-import { Body, Controller, Headers, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpStatus, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
@@ -11,10 +10,9 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
+import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
 import { type DeliveryRequestDto } from './delivery-request.dto';
 import { parseIdempotencyKey, prefersRespondAsync } from './request-headers';
 import { ScheduleDeliveryDto, ScheduledDeliveryDto } from './schedule-delivery.dto';
@@ -27,12 +25,7 @@ interface HttpResponse {
 }
 
 @ApiTags('deliveries')
-@ApiBearerAuth()
-@UseGuards(CallerGuard)
-@ApiUnauthorizedResponse({
-  description: 'No access token, or one that is expired, forged or not for this API',
-})
-@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
+@PublicApi()
 @Controller('api/v1/deliveries')
 export class ScheduleDeliveryController {
   constructor(private readonly scheduling: ScheduleDeliveryService) {}

@@ -1,15 +1,12 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { type Caller, CallerGuard, CurrentCaller } from '@drone-delivery/http';
+import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
 import { CreateNotificationSubscriptionDto } from './create-notification-subscription.dto';
 import { NotificationSubscriptionViewDto } from './notification-subscription-view.dto';
 import { NotificationSubscriptionsService } from './notification-subscriptions.service';
@@ -20,10 +17,7 @@ interface HttpResponse {
 
 /** Public, like the delivery status: on a delivery of the caller's account (any, for an operator). */
 @ApiTags('public')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No access token, or one that is not valid' })
-@ApiForbiddenResponse({ description: 'The token has neither the customer nor the operator scope' })
-@UseGuards(CallerGuard)
+@PublicApi()
 @Controller('api/v1/deliveries/:deliveryId/notifications')
 export class NotificationSubscriptionsController {
   constructor(private readonly subscriptions: NotificationSubscriptionsService) {}
