@@ -33,9 +33,7 @@ export class HttpDeliveryAccess implements DeliveryAccess {
       await response.body?.cancel();
       throw new Error(`${url} answered ${response.status}`);
     }
-    const body = (await response.json()) as HistoryEntry[] | { items?: HistoryEntry[] };
-    // A list, or a page of one (should history be paginated).
-    const entries = Array.isArray(body) ? body : (body.items ?? []);
+    const entries = (await response.json()) as HistoryEntry[];
     return [...entries].sort((a, b) => a.sequence - b.sequence);
   }
 

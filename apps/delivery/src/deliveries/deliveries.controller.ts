@@ -21,10 +21,9 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { type DeliveryView } from '@drone-delivery/contracts';
+import { DELIVERY_QUOTA_EXCEEDED_PROBLEM, type DeliveryView } from '@drone-delivery/contracts';
 import { ServiceTokenGuard } from '@drone-delivery/http';
 import { DeliveriesService } from './deliveries.service';
-import { DELIVERY_QUOTA_EXCEEDED_PROBLEM } from './delivery-problems';
 import { DeliveryViewDto } from './delivery-view.dto';
 import { PatchDeliveryDto } from './patch-delivery.dto';
 import { PutDeliveryDto } from './put-delivery.dto';

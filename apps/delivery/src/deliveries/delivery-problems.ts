@@ -1,4 +1,5 @@
 import { ConflictException, HttpStatus, NotFoundException } from '@nestjs/common';
+import { DELIVERY_QUOTA_EXCEEDED_PROBLEM } from '@drone-delivery/contracts';
 import { ProblemException, fieldErrorsProblem } from '@drone-delivery/service-defaults';
 import { type StageTransitionError } from './delivery-stage';
 
@@ -7,7 +8,6 @@ const PROBLEMS = 'https://drone-delivery.example/problems';
 /** 409 on PATCH or DELETE: the stage machine forbids the change (e.g. the delivery is Completed). */
 export const DELIVERY_STAGE_CONFLICT_PROBLEM = `${PROBLEMS}/delivery-stage-conflict`;
 /** 429 on PUT: the account has as many deliveries in flight as its quota allows. */
-export const DELIVERY_QUOTA_EXCEEDED_PROBLEM = `${PROBLEMS}/quota-exceeded`;
 /** A delivery finishes in minutes; half a minute is a fair first wait before asking again. */
 const QUOTA_RETRY_AFTER_SECONDS = 30;
 

@@ -1,4 +1,5 @@
 import {
+  DELIVERY_QUOTA_EXCEEDED_PROBLEM,
   DELIVERY_SERVICE,
   type DeliveryView,
   isProblemDetails,
@@ -9,7 +10,6 @@ import { type DownstreamClient, type DownstreamResponse } from '@drone-delivery/
 import { DownstreamRejection, UnexpectedAnswerError } from './downstream-errors';
 
 /** delivery's 429 on PUT: the account already has as many deliveries in flight as it may. */
-export const QUOTA_EXCEEDED_PROBLEM = 'https://drone-delivery.example/problems/quota-exceeded';
 
 /** delivery's internal API (libs/contracts internal-api/deliveries.ts), typed. */
 export class DeliveriesClient {
@@ -17,7 +17,7 @@ export class DeliveriesClient {
 
   /**
    * Writes the delivery and its DeliveryCreated event. Idempotent: a retry answers 200. Throws
-   * DownstreamRejection with 429 QUOTA_EXCEEDED_PROBLEM when the account has too many in flight.
+   * DownstreamRejection with 429 DELIVERY_QUOTA_EXCEEDED_PROBLEM when the account has too many in flight.
    */
   async createDelivery(deliveryId: string, request: PutDeliveryRequest): Promise<DeliveryView> {
     const response = await this.http.request<DeliveryView>({
@@ -76,6 +76,6 @@ export function isQuotaExceeded(response: DownstreamResponse): boolean {
   return (
     response.status === 429 &&
     isProblemDetails(response.body) &&
-    response.body.type === QUOTA_EXCEEDED_PROBLEM
+    response.body.type === DELIVERY_QUOTA_EXCEEDED_PROBLEM
   );
 }

@@ -7,7 +7,8 @@ import { type SchedulerConfig } from '../config/scheduler.config';
 import { SCHEDULER_CONFIG } from '../config/scheduler.config.token';
 import { AccountsClient } from '../downstream/accounts.client';
 import { AssignmentsClient } from '../downstream/assignments.client';
-import { DeliveriesClient, QUOTA_EXCEEDED_PROBLEM } from '../downstream/deliveries.client';
+import { DeliveriesClient } from '../downstream/deliveries.client';
+import { DELIVERY_QUOTA_EXCEEDED_PROBLEM } from '@drone-delivery/contracts';
 import { DownstreamRejection, UnexpectedAnswerError } from '../downstream/downstream-errors';
 import { PackagesClient } from '../downstream/packages.client';
 import { type SagaLog } from './saga-log.entity';
@@ -204,7 +205,7 @@ export class ScheduleDeliverySaga {
       switch (error.problem.type) {
         case NO_DRONE_AVAILABLE_PROBLEM:
           return noDroneAvailableProblem(error.problem, retryAfter);
-        case QUOTA_EXCEEDED_PROBLEM:
+        case DELIVERY_QUOTA_EXCEEDED_PROBLEM:
           return quotaExceededProblem(saga.request.accountId, error.problem, retryAfter);
         default:
           return error.problem; // 422 out of the service area, with drone-management's field errors

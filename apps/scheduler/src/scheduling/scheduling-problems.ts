@@ -2,7 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import { NO_DRONE_AVAILABLE_PROBLEM, type ProblemDetails } from '@drone-delivery/contracts';
 import { ProblemException } from '@drone-delivery/service-defaults';
 import { PROBLEMS } from '../common/problems';
-import { QUOTA_EXCEEDED_PROBLEM } from '../downstream/deliveries.client';
+import { DELIVERY_QUOTA_EXCEEDED_PROBLEM } from '@drone-delivery/contracts';
 export const UNKNOWN_ACCOUNT_PROBLEM = `${PROBLEMS}/unknown-account`;
 export const ACCOUNT_SUSPENDED_PROBLEM = `${PROBLEMS}/account-suspended`;
 export const IDEMPOTENCY_KEY_REUSED_PROBLEM = `${PROBLEMS}/idempotency-key-reused`;
@@ -56,7 +56,7 @@ export function quotaExceededProblem(
   defaultRetryAfterSeconds: number,
 ): ProblemDetails {
   return {
-    type: QUOTA_EXCEEDED_PROBLEM,
+    type: DELIVERY_QUOTA_EXCEEDED_PROBLEM,
     title: 'Too many deliveries in flight for this account',
     status: HttpStatus.TOO_MANY_REQUESTS,
     detail: `Account ${accountId} already has as many deliveries in flight as it may have at once. Nothing was booked; try again once one of them is completed or cancelled.`,

@@ -18,7 +18,7 @@ export type ConfirmationType = (typeof CONFIRMATION_TYPES)[number];
 /**
  * `PUT /internal/v1/deliveries/{deliveryId}`: writes the delivery and its DeliveryCreated event
  * (outbox) in one transaction. → 201 DeliveryView | 200 (the same delivery exists: a retry)
- * | 409 (the id exists with other contents) | 400.
+ * | 409 (the id exists with other contents) | 429 DELIVERY_QUOTA_EXCEEDED_PROBLEM | 400.
  */
 export interface PutDeliveryRequest {
   accountId: string;
@@ -33,6 +33,13 @@ export interface PutDeliveryRequest {
   pickupEta: string;
   dropoffEta: string;
 }
+
+/**
+ * Problem type of the PUT's 429 (with Retry-After): the account already has as many deliveries in
+ * flight as its quota allows. Only a new delivery id is refused; a retry of an existing one is not.
+ */
+export const DELIVERY_QUOTA_EXCEEDED_PROBLEM =
+  'https://drone-delivery.example/problems/quota-exceeded';
 
 /**
  * `PATCH /internal/v1/deliveries/{deliveryId}`: reschedules; stage becomes Rescheduled and a
