@@ -30,6 +30,8 @@ import {
 
 const ACCOUNT: string = DEMO_ACCOUNTS.active.accountId;
 const OTHER_ACCOUNT: string = DEMO_ACCOUNTS.suspended.accountId;
+/** The fake history's largest page: small, so a replay must follow the Link to the next. */
+const HISTORY_PAGE = 2;
 
 interface Frame {
   type: string;
@@ -52,7 +54,8 @@ class FakePublicServices {
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
-      const match = request.url?.match(/^\/api\/v1\/deliveries\/([^/]+)(\/history)?$/);
+      const url = new URL(request.url ?? '/', 'http://fake');
+      const match = url.pathname.match(/^\/api\/v1\/deliveries\/([^/]+)(\/history)?$/);
       const account = this.tokensOf.get(request.headers.authorization ?? '');
       const deliveryId = match?.[1] ?? '';
       const visible = account !== undefined && this.owners.get(deliveryId) === account;
@@ -61,16 +64,24 @@ class FakePublicServices {
         response.end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404 }));
         return;
       }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify(
-          match[2]
-            ? (this.recorded.get(deliveryId) ?? []).map((sequence) =>
-                historyEntry(deliveryId, sequence),
-              )
-            : { deliveryId, stage: 'Created' },
-        ),
-      );
+      if (!match[2]) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ deliveryId, stage: 'Created' }));
+        return;
+      }
+      // Paged as delivery-history pages: after afterSequence, at most limit, Link to the next.
+      const after = Number(url.searchParams.get('afterSequence') ?? 0);
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 100), HISTORY_PAGE);
+      const rest = (this.recorded.get(deliveryId) ?? []).filter((sequence) => sequence > after);
+      const page = rest.slice(0, limit);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (rest.length > limit) {
+        headers.link =
+          `</api/v1/deliveries/${deliveryId}/history?afterSequence=${page.at(-1)}` +
+          `&limit=${limit}>; rel="next"`;
+      }
+      response.writeHead(200, headers);
+      response.end(JSON.stringify(page.map((sequence) => historyEntry(deliveryId, sequence))));
     });
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');

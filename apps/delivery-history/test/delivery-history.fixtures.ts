@@ -342,8 +342,9 @@ export function getHistory<T = HistoryEntry[]>(
   service: ServiceProcess,
   deliveryId: string,
   as: Credentials,
+  query = '',
 ): Promise<Answer<T>> {
-  return getJson<T>(`${service.url}/api/v1/deliveries/${deliveryId}/history`, as);
+  return getJson<T>(`${service.url}/api/v1/deliveries/${deliveryId}/history${query}`, as);
 }
 
 export function searchDeliveries<T = SearchPage>(

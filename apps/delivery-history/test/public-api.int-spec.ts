@@ -20,6 +20,7 @@ import {
   DeliveryEventsProducer,
   expectedHistory,
   getHistory,
+  type HistoryEntry,
   lifecycle,
   searchDeliveries,
   startDeliveryHistory,
@@ -140,6 +141,56 @@ describe('delivery-history public routes', () => {
         expect(answer.status).toBe(200);
         expect(answer.body).toEqual(expectedHistory(delivery.events));
       }
+    });
+
+    it('serves a long history a page at a time, linking each page to the next', async () => {
+      const owner = randomUUID();
+      const delivery = lifecycle(owner, new Date('2026-11-24T12:00:00.000Z'), [
+        'DeliveryCreated',
+        'DeliveryRescheduled',
+        'DeliveryRescheduled',
+        'DeliveryRescheduled',
+        'DeliveryInTransit',
+      ]);
+      await producer.publish(delivery.events);
+      await waitForHistory(service, delivery.deliveryId, 5, operator);
+      const expected = expectedHistory(delivery.events);
+
+      const pages: HistoryEntry[][] = [];
+      let query: string | undefined = '?limit=2';
+      while (query !== undefined) {
+        const answer = await getHistory(service, delivery.deliveryId, customer(owner), query);
+        expect(answer.status).toBe(200);
+        pages.push(answer.body);
+        const next = /<[^?>]+(\?[^>]+)>; rel="next"/.exec(answer.headers.get('link') ?? '');
+        query = next?.[1];
+      }
+      expect(pages.map((page) => page.map((entry) => entry.sequence))).toEqual([
+        [1, 2],
+        [3, 4],
+        [5],
+      ]);
+      expect(pages.flat()).toEqual(expected);
+
+      // Past the end: an empty page of a known delivery, not a 404.
+      const after = await getHistory(service, delivery.deliveryId, operator, '?afterSequence=5');
+      expect([after.status, after.body, after.headers.get('link')]).toEqual([200, [], null]);
+      expect(
+        (await getHistory(service, delivery.deliveryId, operator, '?afterSequence=3')).body,
+      ).toEqual(expected.slice(3));
+    });
+
+    it.each([
+      '?limit=0',
+      '?limit=501',
+      '?limit=ten',
+      '?afterSequence=-1',
+      '?afterSequence=2147483648',
+      '?afterSequence=1.5',
+    ])('answers 400 with a problem document to %s', async (query) => {
+      const answer = await getHistory<ProblemDetails>(service, randomUUID(), operator, query);
+      expect(answer.status).toBe(400);
+      expect(answer.contentType).toMatch(/application\/problem\+json/);
     });
 
     it('hides a delivery from its customer until DeliveryCreated names the account; an operator sees it', async () => {

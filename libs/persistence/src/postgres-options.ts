@@ -10,7 +10,20 @@ export interface PostgresOptions {
   /** Shown in pg_stat_activity, so a DBA can tell which service holds a connection. */
   applicationName: string;
   poolSize?: number;
+  /**
+   * Longest a statement may run before Postgres cancels it (57014). A request that waits on a
+   * lock or a runaway query then fails and frees its connection instead of holding the pool.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Longest a session may sit idle inside an open transaction (a process that hangs between
+   * BEGIN and COMMIT) before Postgres ends it and releases its locks.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 
 /**
  * The one way services configure TypeORM. The schema only ever changes through migrations
@@ -31,5 +44,12 @@ export function postgresOptions(options: PostgresOptions): PostgresConnectionOpt
     poolSize: options.poolSize ?? 10,
     // Fail fast on a dead server instead of hanging a request for the OS TCP timeout.
     connectTimeoutMS: 5_000,
+    // Session settings node-postgres sends at connect. Migrations run without the statement
+    // timeout (runMigrations), since a schema change on a big table may rightly take longer.
+    extra: {
+      statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout:
+        options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
   };
 }

@@ -49,6 +49,9 @@ describe('runMigrations', () => {
         applicationName: 'migration-test',
         entities: [],
         migrations: [CreateCounters1732230000000, SeedCounters1732230000001],
+        // Shorter than the slow migration and the wait for another replica's lock: migrations
+        // must not be bound by the service's statement timeout.
+        statementTimeoutMs: 100,
       }),
     );
     dataSources.push(dataSource);
@@ -81,6 +84,44 @@ describe('runMigrations', () => {
     expect(await replicas[0].query('SELECT name, value FROM counters')).toEqual([
       { name: 'deliveries', value: 0 },
     ]);
+  });
+
+  it("cancels the service's statements that outlive the statement timeout", async () => {
+    const [dataSource] = await Promise.all([replica().initialize()]);
+    await expect(dataSource.query('SELECT pg_sleep(1)')).rejects.toMatchObject({
+      driverError: expect.objectContaining({ code: '57014' }),
+    });
+    expect(await dataSource.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
+
+  it('ends a session left idle inside a transaction, releasing its locks', async () => {
+    const dataSource = new DataSource(
+      postgresOptions({
+        url: database.url,
+        applicationName: 'idle-in-transaction-test',
+        entities: [],
+        migrations: [],
+        idleInTransactionTimeoutMs: 200,
+      }),
+    );
+    dataSources.push(dataSource);
+    await dataSource.initialize();
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await runner.query(`SELECT pg_advisory_xact_lock(77)`);
+    // Another session gets the lock once Postgres has ended the idle transaction.
+    const other = replica();
+    await other.initialize();
+    const waiter = other.createQueryRunner();
+    await waiter.connect();
+    await waiter.query(`SET statement_timeout = 0`);
+    await expect(
+      waiter.query('SELECT true AS got FROM (SELECT pg_advisory_xact_lock(77)) AS locked'),
+    ).resolves.toEqual([{ got: true }]);
+    await waiter.release();
+    await expect(runner.query('SELECT 1')).rejects.toThrow();
+    await runner.release().catch(() => undefined);
   });
 
   it('never creates tables from entities (synchronize is off)', async () => {

@@ -1,6 +1,15 @@
 import { type HistoryEntry } from './stream-frames';
 import { type DeliveryAccess } from './stream-session';
 
+/** delivery-history's largest page: a long history is read in few requests. */
+const HISTORY_PAGE = 500;
+
+/** The path of a `Link` header's rel="next" target, when it names one on the same service. */
+export function nextPage(link: string | null): string | undefined {
+  const match = link?.match(/<(\/api\/v1\/[^>]+)>\s*;\s*rel="next"/);
+  return match?.[1];
+}
+
 /**
  * The stream's reads of the public services, made with the subscriber's own token, so each
  * service's ownership rule decides what the client may follow: delivery's status answers 404 for
@@ -22,19 +31,30 @@ export class HttpDeliveryAccess implements DeliveryAccess {
     return 'unavailable';
   }
 
-  async history(deliveryId: string, bearer: string): Promise<HistoryEntry[]> {
-    const url = `${this.historyUrl}/api/v1/deliveries/${deliveryId}/history`;
-    const response = await this.get(url, bearer);
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return [];
+  /** Reads delivery-history's pages after `afterSequence`, following its `Link: rel="next"`. */
+  async history(
+    deliveryId: string,
+    bearer: string,
+    afterSequence: number,
+  ): Promise<HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    let next: string | undefined =
+      `/api/v1/deliveries/${deliveryId}/history?afterSequence=${afterSequence}&limit=${HISTORY_PAGE}`;
+    while (next) {
+      const url = `${this.historyUrl}${next}`;
+      const response = await this.get(url, bearer);
+      if (response.status === 404) {
+        await response.body?.cancel();
+        break;
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        throw new Error(`${url} answered ${response.status}`);
+      }
+      entries.push(...((await response.json()) as HistoryEntry[]));
+      next = nextPage(response.headers.get('link'));
     }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      throw new Error(`${url} answered ${response.status}`);
-    }
-    const entries = (await response.json()) as HistoryEntry[];
-    return [...entries].sort((a, b) => a.sequence - b.sequence);
+    return entries.sort((a, b) => a.sequence - b.sequence);
   }
 
   private get(url: string, bearer: string): Promise<Response> {

@@ -52,8 +52,12 @@ class FakeServices implements DeliveryAccess {
   authorize(deliveryId: string): Promise<'ok' | 'not-found' | 'unavailable'> {
     return Promise.resolve(this.owned.has(deliveryId) ? 'ok' : 'not-found');
   }
-  history(deliveryId: string): Promise<HistoryEntry[]> {
-    return Promise.resolve(this.histories.get(deliveryId) ?? []);
+  readonly historyReads: number[] = [];
+  history(deliveryId: string, _bearer: string, afterSequence: number): Promise<HistoryEntry[]> {
+    this.historyReads.push(afterSequence);
+    return Promise.resolve(
+      (this.histories.get(deliveryId) ?? []).filter((entry) => entry.sequence > afterSequence),
+    );
   }
   record(deliveryId: string, ...sequences: number[]): void {
     const entries = this.histories.get(deliveryId) ?? [];

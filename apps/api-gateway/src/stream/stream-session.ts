@@ -20,8 +20,11 @@ export interface StreamSocket {
 export interface DeliveryAccess {
   /** 'ok' when the caller may see the delivery (delivery's status API answers 200). */
   authorize(deliveryId: string, bearer: string): Promise<'ok' | 'not-found' | 'unavailable'>;
-  /** The delivery's history in sequence order; [] when delivery-history has none yet. */
-  history(deliveryId: string, bearer: string): Promise<HistoryEntry[]>;
+  /**
+   * The delivery's events after `afterSequence`, in sequence order; [] when delivery-history has
+   * none yet.
+   */
+  history(deliveryId: string, bearer: string, afterSequence: number): Promise<HistoryEntry[]>;
 }
 
 export interface StreamLimits {
@@ -178,7 +181,7 @@ export class StreamSession {
     clearTimeout(subscription.retryTimer);
     let entries: HistoryEntry[] = [];
     try {
-      entries = await this.access.history(deliveryId, this.bearer);
+      entries = await this.access.history(deliveryId, this.bearer, subscription.lastSent);
     } catch {
       // Retried below, like a history that lags.
     }

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { type EntityManager, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { type Caller, mayAccessAccount } from '@drone-delivery/http';
 import { InvalidMessageError } from '@drone-delivery/messaging';
 import { type HistoryEvent } from '../ingestion/history-event';
@@ -47,23 +47,36 @@ export class TimelineService {
   }
 
   /**
-   * The delivery's events in sequence order, whatever order they arrived in, if the caller may
-   * see them: the account is DeliveryCreated's, so until that event arrives only an operator
-   * sees the history. Otherwise 404, the very answer an unknown delivery gets.
+   * A page of the delivery's events in sequence order, whatever order they arrived in, if the
+   * caller may see them: the account is DeliveryCreated's, so until that event arrives only an
+   * operator sees the history. Otherwise 404, the very answer an unknown delivery gets. One row
+   * more than the page is read to tell whether another page follows.
    */
-  async findHistory(deliveryId: string, caller: Caller): Promise<DeliveryHistoryEntryDto[]> {
+  async findHistory(
+    deliveryId: string,
+    caller: Caller,
+    page: { afterSequence: number; limit: number },
+  ): Promise<{ entries: DeliveryHistoryEntryDto[]; more: boolean }> {
     const notFound = () =>
       new NotFoundException(`No event of delivery ${deliveryId} has been recorded.`);
     if (!mayAccessAccount(caller, await this.summaries.findAccountOf(deliveryId))) throw notFound();
-    const events = await this.events.find({ where: { deliveryId }, order: { sequence: 'ASC' } });
-    if (events.length === 0) throw notFound();
-    return events.map((event) => ({
-      eventId: event.eventId,
-      type: event.type,
-      sequence: event.sequence,
-      occurredAt: event.occurredAt.toISOString(),
-      data: event.data,
-    }));
+    const events = await this.events.find({
+      where: { deliveryId, sequence: MoreThan(page.afterSequence) },
+      order: { sequence: 'ASC' },
+      take: page.limit + 1,
+    });
+    // An empty page past the end is an answer; an empty history is an unknown delivery.
+    if (events.length === 0 && !(await this.events.existsBy({ deliveryId }))) throw notFound();
+    return {
+      entries: events.slice(0, page.limit).map((event) => ({
+        eventId: event.eventId,
+        type: event.type,
+        sequence: event.sequence,
+        occurredAt: event.occurredAt.toISOString(),
+        data: event.data,
+      })),
+      more: events.length > page.limit,
+    };
   }
 }
 
