@@ -4,7 +4,11 @@
  * letters and its HTTP contract.
  */
 import { randomUUID } from 'node:crypto';
-import { type DeliveryEvent, type ProblemDetails } from '@drone-delivery/contracts';
+import {
+  type DeliveryEvent,
+  type DeliveryEventName,
+  type ProblemDetails,
+} from '@drone-delivery/contracts';
 import { DLQ_HEADERS } from '@drone-delivery/messaging';
 import {
   createTestDatabase,
@@ -205,6 +209,30 @@ describe('delivery-history', () => {
     ]);
   });
 
+  it('keeps a delivery InTransit through a DeliveryRescheduled after it, in either order', async () => {
+    const accountId = randomUUID();
+    const names: DeliveryEventName[] = [
+      'DeliveryCreated',
+      'DeliveryInTransit',
+      'DeliveryRescheduled',
+    ];
+    const inOrder = lifecycle(accountId, new Date('2026-11-21T08:00:00.000Z'), names);
+    const swapped = lifecycle(accountId, new Date('2026-11-21T09:00:00.000Z'), names);
+    const [created, inTransit, rescheduled] = swapped.events;
+
+    await producer.publish([...inOrder.events, created, rescheduled, inTransit]);
+    for (const delivery of [inOrder, swapped]) {
+      await waitForHistory(service, delivery.deliveryId, 3, operator);
+    }
+    await waitUntilConsumed(kafka, groupId);
+
+    const found = await searchDeliveries(service, { accountId }, customer(accountId));
+    expect(found.body.items.map((item) => [item.deliveryId, item.stage])).toEqual([
+      [swapped.deliveryId, 'InTransit'],
+      [inOrder.deliveryId, 'InTransit'],
+    ]);
+  });
+
   it('dead-letters every malformed message at once, with its reason, and keeps consuming', async () => {
     const dlqGroup = uniqueGroupId('history-dlq-reader');
     const reader = new DeadLetterReader(kafka, dlqGroup);
@@ -244,6 +272,11 @@ describe('delivery-history', () => {
         {
           value: JSON.stringify({ ...inTransit, id: randomUUID(), subject: randomUUID() }),
           reason: /subject .* is not the event's delivery/,
+        },
+        {
+          // Valid for the envelope's schema, but beyond the timeline's integer column.
+          value: JSON.stringify({ ...inTransit, id: randomUUID(), sequence: 2 ** 31 }),
+          reason: /sequence 2147483648 is beyond/,
         },
       ];
       // A second event claiming sequence 1 of the delivery: only one can be its first event.

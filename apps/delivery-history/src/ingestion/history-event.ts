@@ -22,6 +22,8 @@ export interface HistoryEvent {
   accountId: string | null;
 }
 
+const MAX_SEQUENCE = 2_147_483_647;
+
 const STAGE_AFTER: Record<DeliveryEventName, DeliveryStage> = {
   DeliveryCreated: 'Created',
   DeliveryRescheduled: 'Rescheduled',
@@ -43,6 +45,13 @@ export function toHistoryEvent(event: DeliveryEvent): HistoryEvent {
   // parseDeliveryEvent accepts only the types of DELIVERY_EVENT_TYPES; this guards a contract
   // change that adds a type without its stage.
   if (!name) throw new InvalidMessageError(`unknown delivery event type ${event.type}`);
+  // The timeline stores it as a Postgres integer: larger would fail the insert and be retried
+  // as if the database were at fault, then dead-lettered with a misleading reason.
+  if (event.sequence > MAX_SEQUENCE) {
+    throw new InvalidMessageError(
+      `sequence ${event.sequence} is beyond the largest this history records (${MAX_SEQUENCE})`,
+    );
+  }
   if (event.subject !== event.data.deliveryId) {
     throw new InvalidMessageError(
       `subject ${event.subject} is not the event's delivery ${event.data.deliveryId}`,

@@ -21,6 +21,11 @@ export class SearchService {
    * the stage follows the highest sequence, whichever arrives last, and account and creation
    * time are filled in whenever DeliveryCreated arrives. One upsert, so concurrent events of one
    * delivery (e.g. during a rebalance) cannot lose each other's changes.
+   *
+   * One exception to "the highest sequence wins": a delivery in transit stays InTransit through a
+   * later DeliveryRescheduled. Delivery records a re-plan that drone-management accepted before
+   * pickup even when the drone's InTransit report got there first, so the two can come in
+   * either order; in both, the package is on board.
    */
   async applyEvent(manager: EntityManager, event: HistoryEvent): Promise<void> {
     const createdAt = event.name === 'DeliveryCreated' ? event.occurredAt : null;
@@ -31,8 +36,12 @@ export class SearchService {
        ON CONFLICT (delivery_id) DO UPDATE SET
          account_id = COALESCE(s.account_id, EXCLUDED.account_id),
          created_at = COALESCE(s.created_at, EXCLUDED.created_at),
-         stage = CASE WHEN EXCLUDED.latest_sequence > s.latest_sequence
-                      THEN EXCLUDED.stage ELSE s.stage END,
+         stage = CASE
+                   WHEN 'InTransit' IN (s.stage, EXCLUDED.stage)
+                        AND 'Rescheduled' IN (s.stage, EXCLUDED.stage) THEN 'InTransit'
+                   WHEN EXCLUDED.latest_sequence > s.latest_sequence THEN EXCLUDED.stage
+                   ELSE s.stage
+                 END,
          updated_at = CASE WHEN EXCLUDED.latest_sequence > s.latest_sequence
                            THEN EXCLUDED.updated_at ELSE s.updated_at END,
          latest_sequence = GREATEST(s.latest_sequence, EXCLUDED.latest_sequence)`,
