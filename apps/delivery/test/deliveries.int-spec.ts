@@ -400,6 +400,29 @@ describe('delivery service', () => {
       expect((await call('GET', internal(created.deliveryId))).body.stage).toBe('Created');
     });
 
+    it('records a re-plan the drone accepted before pickup even when InTransit overtook it', async () => {
+      const created = await createDelivery();
+      await db.query(`UPDATE deliveries SET stage = 'InTransit' WHERE id = $1`, [
+        created.deliveryId,
+      ]);
+      // The scheduler sends a new dropoff only after drone-management accepted it.
+      const replan = {
+        dropoff: { lat: 47.64, lng: -122.36 },
+        pickupEta: created.pickupEta,
+        dropoffEta: new Date(Date.parse(created.dropoffEta) + 300_000).toISOString(),
+      };
+      const answer = await call('PATCH', internal(created.deliveryId), { body: replan });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ ...replan, stage: 'InTransit' });
+      // A new deadline alone is no re-plan: once picked up, the delivery no longer changes.
+      const deadline = await call<ProblemDetails>('PATCH', internal(created.deliveryId), {
+        body: { deadline: new Date(Date.parse(created.deadline as string) + 60_000).toISOString() },
+      });
+      expect(deadline.status).toBe(409);
+      expect(deadline.body.stage).toBe('InTransit');
+      expect(await deliveryRows(created.deliveryId)).toEqual([{ stage: 'InTransit' }]);
+    });
+
     it('answers 404 for a delivery that does not exist', async () => {
       const answer = await call<ProblemDetails>('PATCH', internal(uuidv7()), {
         body: { dropoff: { lat: 47.6, lng: -122.3 } },
@@ -498,6 +521,36 @@ describe('delivery service', () => {
 
     it('answers 404 for a delivery that does not exist', async () => {
       expect((await call('DELETE', internal(uuidv7()))).status).toBe(404);
+    });
+
+    it('refuses (410) a PUT that arrives after the DELETE of its unknown id, creating nothing', async () => {
+      // A saga's compensation that overtook its own PUT, still queued here.
+      const deliveryId = uuidv7();
+      expect((await call('DELETE', internal(deliveryId))).status).toBe(404);
+      const late = await call<ProblemDetails>('PUT', internal(deliveryId), { body: putRequest() });
+      expect(late.status).toBe(410);
+      expect(late.body.type).toBe('https://drone-delivery.example/problems/delivery-gone');
+      expect(await deliveryRows(deliveryId)).toEqual([]);
+      expect(await outboxRows(deliveryId)).toEqual([]);
+      expect((await call('DELETE', internal(deliveryId))).status).toBe(404);
+    });
+
+    it('never leaves a Created delivery behind when its PUT and DELETE race', async () => {
+      for (let round = 0; round < 10; round++) {
+        const deliveryId = uuidv7();
+        const [put, deleted] = await Promise.all([
+          call('PUT', internal(deliveryId), { body: putRequest() }),
+          call('DELETE', internal(deliveryId)),
+        ]);
+        // Either the PUT came first and the DELETE cancelled it, or the DELETE came first.
+        if (put.status === 201) {
+          expect(deleted.status).toBe(200);
+          expect(await deliveryRows(deliveryId)).toEqual([{ stage: 'Cancelled' }]);
+        } else {
+          expect([put.status, deleted.status]).toEqual([410, 404]);
+          expect(await deliveryRows(deliveryId)).toEqual([]);
+        }
+      }
     });
 
     it('leaves the delivery as it was when the outbox refuses the cancel event', async () => {

@@ -18,6 +18,7 @@ import {
 } from '@drone-delivery/testing';
 import {
   ASSIGNMENT_CONFLICT_PROBLEM,
+  ASSIGNMENT_PICKED_UP_PROBLEM,
   ASSIGNMENT_RELEASED_PROBLEM,
 } from '../src/assignments/assignment-problems';
 import { destinationPoint, haversineKm } from '../src/geo/geo';
@@ -71,7 +72,10 @@ describe('drone-management assignments', () => {
   // Every test starts with the whole fleet idle and charged.
   beforeEach(async () => {
     await db.query('DELETE FROM assignments');
-    await db.query(`UPDATE drones SET status = 'idle', battery_percent = 100`);
+    await db.query(
+      `UPDATE drones SET status = 'idle', battery_percent = 100, flight_state = 'idle',
+                         flight_delivery_id = NULL`,
+    );
   });
 
   const put = (deliveryId: string, request: unknown) =>
@@ -358,6 +362,36 @@ describe('drone-management assignments', () => {
       expect(Date.parse(delayed.body.dropoffEta) - later.getTime()).toBeCloseTo(11 * MINUTE_MS, -1);
       expect(delayed.body.dropoff).toEqual(moved.body.dropoff);
       expect((await find(deliveryId)).body).toEqual(delayed.body);
+    });
+
+    it('re-plans until the drone picks the package up, then answers 409 and keeps its target', async () => {
+      const deliveryId = uuidv7();
+      const request = tripNear(homeBases()[0].base);
+      const { droneId } = (await put(deliveryId, request)).body;
+      const flightState = (state: string) =>
+        db.query('UPDATE drones SET flight_state = $2 WHERE id = $1', [droneId, state]);
+
+      // At the pickup, loading: the package is not on board yet.
+      await flightState('loading');
+      const nearer = { dropoff: destinationPoint(request.pickup, 90, 2) };
+      const moved = await patch(deliveryId, nearer);
+      expect(moved.status).toBe(200);
+      expect(moved.body.dropoff.lat).toBeCloseTo(nearer.dropoff.lat, 9);
+
+      await flightState('flying-to-dropoff');
+      for (const change of [
+        { dropoff: destinationPoint(request.pickup, 180, 2) },
+        { pickupTime: pickupTime().toISOString() },
+      ]) {
+        const refused = await patch(deliveryId, change);
+        expect(refused.status).toBe(409);
+        expect(refused.body.type).toBe(ASSIGNMENT_PICKED_UP_PROBLEM);
+      }
+      expect((await find(deliveryId)).body).toEqual(moved.body);
+      // The re-plan made before pickup, sent again (a retry), is answered with that plan.
+      const retried = await patch(deliveryId, nearer);
+      expect(retried.status).toBe(200);
+      expect(retried.body).toEqual(moved.body);
     });
 
     it('answers 422 for a dropoff outside the service area and changes nothing', async () => {

@@ -369,6 +369,33 @@ describe('package service', () => {
       expect((await call('DELETE', randomUUID())).status).toBe(204);
     });
 
+    it('refuses (410) a PUT that arrives after the DELETE of its id, and stores nothing', async () => {
+      // A saga's compensation overtaking its own PUT, and a PUT retried after the delete.
+      const neverWritten = randomUUID();
+      const deleted = randomUUID();
+      await call('PUT', deleted, PACKAGE);
+      for (const packageId of [neverWritten, deleted]) {
+        expect((await call('DELETE', packageId)).status).toBe(204);
+        const late = await call<ProblemDetails>('PUT', packageId, PACKAGE);
+        expect(late.status).toBe(410);
+        expect(late.contentType).toMatch(/^application\/problem\+json/);
+        expect(await storedRows(packageId)).toHaveLength(0);
+      }
+    });
+
+    it('never leaves a package behind when a PUT and a DELETE of one id race', async () => {
+      for (let round = 0; round < 10; round++) {
+        const packageId = randomUUID();
+        const [put, deleted] = await Promise.all([
+          call('PUT', packageId, PACKAGE),
+          call('DELETE', packageId),
+        ]);
+        expect(deleted.status).toBe(204);
+        expect([201, 410]).toContain(put.status);
+        expect(await storedRows(packageId)).toHaveLength(0);
+      }
+    });
+
     it('leaves other packages alone', async () => {
       const kept = randomUUID();
       const deleted = randomUUID();

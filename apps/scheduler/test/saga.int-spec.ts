@@ -33,6 +33,10 @@ const SECRET = 'saga-int-spec-service-token-secret-0123456789';
 const BUDGET_MS = 1_000;
 const ACTIVE = DEMO_ACCOUNTS.active.accountId;
 const UNKNOWN_ID = '0193a1c2-0000-7000-8000-000000000000';
+/** drone-management's 409 once the drone has the package (apps/drone-management assignment-problems.ts). */
+const PICKED_UP_PROBLEM = 'https://drone-delivery.example/problems/assignment-picked-up';
+/** The scheduler's 503 when it runs as many asynchronous requests as it takes. */
+const ASYNC_BACKLOG_FULL_PROBLEM = 'https://drone-delivery.example/problems/async-backlog-full';
 /** delivery's contract for an account over its quota (apps/delivery delivery-problems.ts). */
 const QUOTA_EXCEEDED_PROBLEM = 'https://drone-delivery.example/problems/quota-exceeded';
 
@@ -533,6 +537,79 @@ describe('scheduler saga against fake downstreams', () => {
       pickupEta: updated.pickupEta,
       dropoffEta: updated.dropoffEta,
     });
+  });
+
+  it('refuses to reschedule once drone-management says the drone has picked up, and leaves delivery alone', async () => {
+    const scheduled = await bodyOf<Scheduled>(await schedule());
+    const before = structuredClone(fakes.state.deliveries.get(scheduled.deliveryId));
+    fakes.journal.length = 0;
+    fakes.droneManagement.answer('PATCH', {
+      status: 409,
+      body: { type: PICKED_UP_PROBLEM, title: 'The package has been picked up', status: 409 },
+    });
+
+    const response = await api(`/api/v1/deliveries/${scheduled.deliveryId}`, {
+      method: 'PATCH',
+      body: { dropoff: { lat: 47.66, lng: -122.31 } },
+    });
+    expect(response.status).toBe(409);
+    expect((await bodyOf<ProblemDetails>(response)).type).toBe(PICKED_UP_PROBLEM);
+    expect(fakes.journal.map((call) => `${call.service} ${call.method}`)).toEqual([
+      'delivery GET',
+      'drone-management PATCH',
+    ]);
+    expect(fakes.state.deliveries.get(scheduled.deliveryId)).toEqual(before);
+  });
+
+  it('runs at most ASYNC_SAGAS_MAX_PENDING asynchronous requests; a new one beyond is 503 + Retry-After', async () => {
+    // Long budgets, so that the first saga runs until the test lets it fail.
+    const bounded = await startServiceProcess({
+      app: 'scheduler',
+      env: {
+        ...schedulerEnv,
+        ASYNC_SAGAS_MAX_PENDING: '1',
+        DOWNSTREAM_TIMEOUT_MS: '20000',
+        DOWNSTREAM_TOTAL_TIMEOUT_MS: '20000',
+        SAGA_LEASE_MS: '30000',
+      },
+    });
+    try {
+      fakes.accounts.answer('GET', 'hang');
+      const key = { 'idempotency-key': `bounded-${Date.now()}` };
+      const first = await schedule(ORDER, { ...key, prefer: 'respond-async' }, bounded.url);
+      expect(first.status).toBe(202);
+      await waitFor(() => calls('accounts').length === 1, {
+        description: 'the first saga running',
+      });
+
+      const refused = await schedule(ORDER, { prefer: 'respond-async' }, bounded.url);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe(schedulerEnv.RETRY_AFTER_SECONDS);
+      expect((await bodyOf<ProblemDetails>(refused)).type).toBe(ASYNC_BACKLOG_FULL_PROBLEM);
+      // A repeat of the running request adds no work: it is answered as before.
+      const repeat = await schedule(ORDER, { ...key, prefer: 'respond-async' }, bounded.url);
+      expect(repeat.status).toBe(202);
+      expect(repeat.headers.get('location')).toBe(first.headers.get('location'));
+      expect(calls('accounts')).toHaveLength(1);
+
+      // accounts drops the hanging call: the first saga fails and gives its slot back.
+      await fakes.accounts.goDown();
+      await waitFor(
+        async () => {
+          const view = await bodyOf<DeliveryRequestView>(
+            await api(first.headers.get('location') as string),
+          );
+          return view.state === 'failed';
+        },
+        { timeoutMs: 15_000, description: 'the first request failed' },
+      );
+      fakes.accounts.reset();
+      await fakes.accounts.comeBack();
+      const next = await schedule(ORDER, { prefer: 'respond-async' }, bounded.url);
+      expect(next.status).toBe(202);
+    } finally {
+      await bounded.stop();
+    }
   });
 
   it('cancels: cancels the delivery, frees the drone, and then refuses to reschedule it', async () => {

@@ -172,6 +172,53 @@ describe('DownstreamClient metrics', () => {
         await silent.stop();
       }
     });
+
+    it('counts the time a call waits for a concurrency slot against its budget', async () => {
+      const BUDGET_MS = 1_000;
+      const realFetch = globalThis.fetch;
+      const sent: string[] = [];
+      // A downstream that never answers; an attempt ends only when its signal is aborted.
+      globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+        sent.push(new URL(input instanceof Request ? input.url : input).pathname);
+        return new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+        );
+      };
+      const client = new DownstreamClient(
+        {
+          name: 'budget-queue',
+          baseUrl: 'http://127.0.0.1:9',
+          policy: {
+            ...POLICY,
+            maxConcurrent: 1,
+            maxQueued: 1,
+            attemptTimeoutMs: NEVER_MS,
+            totalTimeoutMs: BUDGET_MS,
+          },
+        },
+        tokens,
+      );
+      // The clock is the test's: "within the budget" is an order of events, not a race.
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+      try {
+        const outcome = (call: Promise<unknown>) => {
+          const seen = { settled: false, error: undefined as unknown };
+          call.catch((error: unknown) => Object.assign(seen, { settled: true, error }));
+          return seen;
+        };
+        const holder = outcome(client.request({ method: 'GET', path: '/holder' }));
+        while (sent.length === 0) await new Promise((resolve) => setImmediate(resolve));
+        // Queued behind the holder for the whole of its budget, the slot freed only as it ends.
+        const queued = outcome(client.request({ method: 'GET', path: '/queued' }));
+
+        await jest.advanceTimersByTimeAsync(BUDGET_MS);
+        expect(holder).toMatchObject({ settled: true, error: { reason: 'timeout' } });
+        expect(queued).toMatchObject({ settled: true, error: { reason: 'timeout' } });
+      } finally {
+        jest.useRealTimers();
+        globalThis.fetch = realFetch;
+      }
+    });
   });
 });
 

@@ -15,6 +15,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -24,6 +25,7 @@ import {
 import { DELIVERY_QUOTA_EXCEEDED_PROBLEM, type DeliveryView } from '@drone-delivery/contracts';
 import { ServiceTokenGuard } from '@drone-delivery/http';
 import { DeliveriesService } from './deliveries.service';
+import { DELIVERY_GONE_PROBLEM } from './delivery-problems';
 import { DeliveryViewDto } from './delivery-view.dto';
 import { PatchDeliveryDto } from './patch-delivery.dto';
 import { PutDeliveryDto } from './put-delivery.dto';
@@ -44,6 +46,9 @@ export class DeliveriesController {
   @ApiCreatedResponse({ type: DeliveryViewDto, description: 'Created' })
   @ApiOkResponse({ type: DeliveryViewDto, description: 'The same delivery already existed' })
   @ApiConflictResponse({ description: 'The id exists with other contents' })
+  @ApiGoneResponse({
+    description: `The id was cancelled before it was created: problem type ${DELIVERY_GONE_PROBLEM}`,
+  })
   @ApiTooManyRequestsResponse({
     description:
       'A new delivery while its account has DELIVERY_QUOTA_IN_FLIGHT deliveries in flight: ' +
@@ -71,7 +76,11 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Reschedule: stage Rescheduled, DeliveryRescheduled event' })
   @ApiOkResponse({ type: DeliveryViewDto })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'The delivery is Completed, Cancelled or InTransit' })
+  @ApiConflictResponse({
+    description:
+      'The delivery is Completed or Cancelled, or InTransit and the change is not a new dropoff ' +
+      'or pickup time (which drone-management accepted before pickup)',
+  })
   rescheduleDelivery(
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
     @Body() body: PatchDeliveryDto,
@@ -82,7 +91,9 @@ export class DeliveriesController {
   @Delete(':deliveryId')
   @ApiOperation({ summary: 'Cancel: stage Cancelled, DeliveryCancelled event (idempotent)' })
   @ApiOkResponse({ type: DeliveryViewDto })
-  @ApiNotFoundResponse()
+  @ApiNotFoundResponse({
+    description: 'No such delivery; a tombstone is kept, so a later PUT of the id is 410',
+  })
   @ApiConflictResponse({ description: 'The delivery is Completed' })
   cancelDelivery(@Param('deliveryId', ParseUUIDPipe) deliveryId: string): Promise<DeliveryView> {
     return this.deliveries.cancelDelivery(deliveryId);

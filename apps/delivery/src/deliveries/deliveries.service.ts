@@ -20,6 +20,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import {
   deadlineBeforePickupProblem,
   deliveryExistsProblem,
+  deliveryGoneProblem,
   deliveryNotFound,
   emptyChangeProblem,
   quotaExceededProblem,
@@ -62,7 +63,8 @@ export class DeliveriesService {
   /**
    * Idempotent: the same PUT again answers the stored delivery, without a second event, and is
    * never refused by the quota. A new delivery is refused (429) when its account already has
-   * DELIVERY_QUOTA_IN_FLIGHT deliveries in flight.
+   * DELIVERY_QUOTA_IN_FLIGHT deliveries in flight, and (410) when its id was cancelled before it
+   * was created: a saga's late PUT must not create a delivery whose drone was released.
    */
   async createDelivery(
     deliveryId: string,
@@ -75,6 +77,8 @@ export class DeliveriesService {
       // One account's new deliveries are counted and inserted one at a time, so concurrent PUTs
       // cannot all see room under the quota. Other accounts are not held up.
       await lockAccountQuota(manager, candidate.accountId);
+      await lockDeliveryId(manager, candidate.id);
+      if (await isTombstoned(manager, candidate.id)) throw deliveryGoneProblem(candidate.id);
       const existing = await manager.findOneBy(Delivery, { id: candidate.id });
       if (existing) return retried(existing, candidate);
       const inFlight = await countInFlight(manager, candidate.accountId);
@@ -128,7 +132,7 @@ export class DeliveriesService {
     if (Object.values(change).every((value) => value === undefined)) throw emptyChangeProblem();
     return this.dataSource.transaction(async (manager) => {
       const delivery = await this.lockDelivery(manager, deliveryId);
-      delivery.stage = nextStage(delivery, 'Rescheduled');
+      delivery.stage = stageAfterReschedule(delivery, change);
       if (change.dropoff) {
         delivery.dropoffLat = change.dropoff.lat;
         delivery.dropoffLng = change.dropoff.lng;
@@ -149,10 +153,22 @@ export class DeliveriesService {
     });
   }
 
-  /** Idempotent: cancelling a cancelled delivery answers it again and writes no second event. */
+  /**
+   * Idempotent: cancelling a cancelled delivery answers it again and writes no second event.
+   * An unknown id answers 404 and leaves a tombstone: a saga's compensation may overtake the PUT
+   * it undoes, and that late PUT is then refused (410) instead of creating the delivery.
+   */
   async cancelDelivery(deliveryId: string): Promise<DeliveryView> {
-    return this.dataSource.transaction(async (manager) => {
-      const delivery = await this.lockDelivery(manager, deliveryId);
+    const cancelled = await this.dataSource.transaction(async (manager) => {
+      await lockDeliveryId(manager, deliveryId);
+      const delivery = await manager.findOne(Delivery, {
+        where: { id: deliveryId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!delivery) {
+        await buryDeliveryId(manager, deliveryId);
+        return null;
+      }
       if (delivery.stage === 'Cancelled') return toDeliveryView(delivery);
       delivery.stage = nextStage(delivery, 'Cancelled');
       await this.recordChange(manager, delivery, 'DeliveryCancelled', {
@@ -161,6 +177,8 @@ export class DeliveriesService {
       });
       return toDeliveryView(delivery);
     });
+    if (!cancelled) throw deliveryNotFound(deliveryId);
+    return cancelled;
   }
 
   /**
@@ -170,9 +188,11 @@ export class DeliveriesService {
    * this service does not know, from a drone the delivery is not assigned to, or for a Completed
    * or Cancelled delivery change nothing. No inbox: a report applied again is not newer and its
    * stages are already reached, so a redelivered or duplicated report is a no-op by construction.
+   * A drone back home flies no delivery but still names the one it completed: that one is moved.
    */
   async applyDroneReport(report: DroneTelemetryEvent): Promise<DroneReportOutcome> {
-    const { deliveryId, droneId, state } = report.data;
+    const { droneId, state, completedDeliveryId } = report.data;
+    const deliveryId = report.data.deliveryId ?? completedDeliveryId ?? null;
     if (deliveryId === null) return 'no-delivery';
     return this.dataSource.transaction(async (manager) => {
       const delivery = await manager.findOne(Delivery, {
@@ -187,6 +207,7 @@ export class DeliveriesService {
       const stages = stagesProvenBy(delivery.stage, {
         reported: state,
         newest: delivery.lastReportState ?? state,
+        completed: completedDeliveryId?.toLowerCase() === delivery.id,
       });
       for (const stage of stages) await this.recordProvenStage(manager, delivery, stage, report);
       if (stages.length > 0) return 'stage-changed';
@@ -223,20 +244,21 @@ export class DeliveriesService {
   ): Promise<void> {
     delivery.stage = moveTo(delivery.stage, stage);
     const ids = { deliveryId: delivery.id, droneId: delivery.droneId };
+    const dropoff = { lat: delivery.dropoffLat, lng: delivery.dropoffLng };
     if (stage === 'InTransit') {
-      // Where the drone was with the package on board (the unloading spot, if that is all we saw).
+      // Where the drone was with the package on board: the unloading spot if that is all we saw,
+      // the planned dropoff if we only heard from it once it had left the package there.
+      const onBoard =
+        report.data.state === 'flying-to-dropoff' || report.data.state === 'unloading';
       await this.recordChange(manager, delivery, 'DeliveryInTransit', {
         ...ids,
-        location: report.data.location,
+        location: onBoard ? report.data.location : dropoff,
       });
       return;
     }
     // The package stays where it was dropped off while the drone flies on: an unloading drone is
     // there; one already returning has left the planned dropoff behind it.
-    const location =
-      report.data.state === 'unloading'
-        ? report.data.location
-        : { lat: delivery.dropoffLat, lng: delivery.dropoffLng };
+    const location = report.data.state === 'unloading' ? report.data.location : dropoff;
     setLastKnownLocation(delivery, location);
     await this.recordChange(manager, delivery, 'DeliveryCompleted', { ...ids, location });
   }
@@ -331,6 +353,32 @@ async function lockAccountQuota(manager: EntityManager, accountId: string): Prom
   ]);
 }
 
+/**
+ * Serialises the PUT and the DELETE of one id (a transaction-scoped advisory lock): neither sees
+ * the other's uncommitted row, so without it a PUT and a tombstone could both be written.
+ */
+async function lockDeliveryId(manager: EntityManager, deliveryId: string): Promise<void> {
+  await manager.query(
+    "SELECT pg_advisory_xact_lock(hashtext('delivery.id'), hashtext($1::uuid::text))",
+    [deliveryId],
+  );
+}
+
+async function isTombstoned(manager: EntityManager, deliveryId: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    'SELECT 1 FROM delivery_tombstones WHERE delivery_id = $1',
+    [deliveryId],
+  );
+  return rows.length > 0;
+}
+
+async function buryDeliveryId(manager: EntityManager, deliveryId: string): Promise<void> {
+  await manager.query(
+    'INSERT INTO delivery_tombstones (delivery_id) VALUES ($1) ON CONFLICT DO NOTHING',
+    [deliveryId],
+  );
+}
+
 async function countInFlight(manager: EntityManager, accountId: string): Promise<number> {
   return manager.countBy(Delivery, { accountId, stage: In([...IN_FLIGHT_STAGES]) });
 }
@@ -379,6 +427,18 @@ function nextStage(delivery: Delivery, to: DeliveryStage): DeliveryStage {
     if (error instanceof StageTransitionError) throw stageConflictProblem(delivery.id, error);
     throw error;
   }
+}
+
+/**
+ * A new dropoff or pickup time comes here only once drone-management has accepted it, which it
+ * does only before the drone picks the package up (the scheduler re-plans first). Should the
+ * InTransit report overtake the change on its way here, the change is still the drone's plan:
+ * it is recorded and the delivery stays InTransit. Any other change needs the stage machine.
+ */
+function stageAfterReschedule(delivery: Delivery, change: PatchDeliveryRequest): DeliveryStage {
+  const replanned = change.dropoff !== undefined || change.pickupTime !== undefined;
+  if (delivery.stage === 'InTransit' && replanned) return delivery.stage;
+  return nextStage(delivery, 'Rescheduled');
 }
 
 function assertDeadlineAfterPickup(delivery: Delivery): void {

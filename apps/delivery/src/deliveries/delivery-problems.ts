@@ -7,7 +7,8 @@ const PROBLEMS = 'https://drone-delivery.example/problems';
 
 /** 409 on PATCH or DELETE: the stage machine forbids the change (e.g. the delivery is Completed). */
 export const DELIVERY_STAGE_CONFLICT_PROBLEM = `${PROBLEMS}/delivery-stage-conflict`;
-/** 429 on PUT: the account has as many deliveries in flight as its quota allows. */
+/** 410 on PUT: the id was cancelled before any delivery was created under it (a tombstone). */
+export const DELIVERY_GONE_PROBLEM = `${PROBLEMS}/delivery-gone`;
 /** A delivery finishes in minutes; half a minute is a fair first wait before asking again. */
 const QUOTA_RETRY_AFTER_SECONDS = 30;
 
@@ -44,6 +45,15 @@ export function stageConflictProblem(
     status: HttpStatus.CONFLICT,
     detail: `Delivery ${deliveryId} is ${error.from}; it cannot become ${error.to}.`,
     stage: error.from,
+  });
+}
+
+export function deliveryGoneProblem(deliveryId: string): ProblemException {
+  return new ProblemException({
+    type: DELIVERY_GONE_PROBLEM,
+    title: 'The delivery was cancelled before it was created',
+    status: HttpStatus.GONE,
+    detail: `Delivery ${deliveryId} was cancelled before it was created; its id is not used again.`,
   });
 }
 

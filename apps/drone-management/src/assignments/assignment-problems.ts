@@ -12,6 +12,8 @@ const PROBLEMS = 'https://drone-delivery.example/problems';
 export const ASSIGNMENT_RELEASED_PROBLEM = `${PROBLEMS}/assignment-released`;
 /** The drone has unloaded (or is unloading) the package: the flight can no longer change. */
 export const ASSIGNMENT_COMPLETED_PROBLEM = `${PROBLEMS}/assignment-completed`;
+/** The drone has the package on board: where it takes it, and when, no longer changes. */
+export const ASSIGNMENT_PICKED_UP_PROBLEM = `${PROBLEMS}/assignment-picked-up`;
 /** A PUT for a delivery that already has an assignment planned for another route. */
 export const ASSIGNMENT_CONFLICT_PROBLEM = `${PROBLEMS}/assignment-conflict`;
 
@@ -62,6 +64,15 @@ export function assignmentCompletedException(deliveryId: string): ProblemExcepti
     title: 'The delivery was completed',
     status: HttpStatus.CONFLICT,
     detail: `The drone of delivery ${deliveryId} is unloading or has unloaded the package; its flight no longer changes.`,
+  });
+}
+
+export function assignmentPickedUpException(deliveryId: string): ProblemException {
+  return new ProblemException({
+    type: ASSIGNMENT_PICKED_UP_PROBLEM,
+    title: 'The package has been picked up',
+    status: HttpStatus.CONFLICT,
+    detail: `The drone of delivery ${deliveryId} has picked up the package; a delivery can be rescheduled only before pickup.`,
   });
 }
 

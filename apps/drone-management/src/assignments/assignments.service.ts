@@ -15,6 +15,7 @@ import { flightColumns, flightContext, flightOf } from '../flight/drone-flight';
 import { flightSettings } from '../flight/flight-settings';
 import {
   canReplan,
+  type Flight,
   type FlightSettings,
   isOnDelivery,
   projectEtas,
@@ -27,6 +28,7 @@ import { Assignment } from './assignment.entity';
 import {
   assignmentCompletedException,
   assignmentConflictException,
+  assignmentPickedUpException,
   assignmentReleasedException,
   noDroneAvailableException,
   outOfServiceAreaException,
@@ -117,10 +119,16 @@ export class AssignmentsService {
   }
 
   /**
-   * Re-plans for a new dropoff or pickup time, with the same drone, wherever its flight is: a
-   * drone on its way is re-targeted (the simulator reads the route on every tick), and the ETAs
-   * are those of the rest of its flight. 409 when the assignment was released or completed (the
-   * package is being or has been unloaded), or when the drone lacks the battery for the new route.
+   * Re-plans for a new dropoff or pickup time, with the same drone, until it picks the package
+   * up: a drone on its way to the pickup (or loading) is re-targeted (the simulator reads the
+   * route on every tick), and the ETAs are those of the rest of its flight. 409 when the package
+   * is on board (a retry of the plan already made is answered with it), when the assignment was
+   * released or completed, or when the drone lacks the battery for the new route.
+   *
+   * This is the one place that decides whether a delivery can still be rescheduled: the drone
+   * row lock is held from the check to the commit, and the simulator takes the same lock to
+   * move the drone, so it cannot pick the package up in between. The scheduler asks here first
+   * and writes to delivery only what was accepted here.
    */
   async replan(deliveryId: string, changes: PatchAssignmentDto): Promise<AssignmentView> {
     if (changes.dropoff) this.assertInServiceArea({ dropoff: changes.dropoff });
@@ -145,6 +153,12 @@ export class AssignmentsService {
           ? new Date(changes.pickupTime)
           : assignment.requestedPickupTime,
       };
+      if (flyingForIt && hasPickedUp(flight)) {
+        // The same change again is a retry of a re-plan accepted before pickup: the client must
+        // hear it succeeded, or delivery would never learn where the drone is going.
+        if (sameRoute(assignment, route)) return current;
+        throw assignmentPickedUpException(deliveryId);
+      }
       const context = flightContext(drone, {
         pickup: route.pickup,
         dropoff: route.dropoff,
@@ -363,6 +377,11 @@ function sameRoute(stored: Assignment, route: Route): boolean {
     stored.packageWeightKg === route.packageWeightKg &&
     stored.requestedPickupTime?.getTime() === route.requestedPickupTime?.getTime()
   );
+}
+
+/** The package is on board: the drone has left the pickup with it and not yet unloaded. */
+function hasPickedUp(flight: Flight): boolean {
+  return flight.state === 'flying-to-dropoff';
 }
 
 /** A release that came before any assignment: it has no drone and no route. */

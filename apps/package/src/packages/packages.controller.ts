@@ -16,6 +16,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiGoneResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -40,6 +41,7 @@ export class PackagesController {
   @ApiCreatedResponse({ description: 'Created.' })
   @ApiOkResponse({ description: 'The same package already exists: a retry.' })
   @ApiConflictResponse({ description: 'The id exists with other contents.' })
+  @ApiGoneResponse({ description: 'The id was deleted (or deleted before it was created).' })
   async putPackage(
     @Param('packageId', ParseUUIDPipe) packageId: string,
     @Body() request: PutPackageDto,
@@ -69,7 +71,10 @@ export class PackagesController {
 
   @Delete(':packageId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete a package; also 204 when it is already gone' })
+  @ApiOperation({
+    summary:
+      'Delete a package; also 204 when it is already gone or never was. A later PUT of the id is 410',
+  })
   @ApiNoContentResponse()
   deletePackage(@Param('packageId', ParseUUIDPipe) packageId: string): Promise<void> {
     return this.packages.deletePackage(packageId);

@@ -1,6 +1,6 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, GoneException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { type PackageView } from '@drone-delivery/contracts';
 import { fieldErrorsProblem } from '@drone-delivery/service-defaults';
 import { Package } from './package.entity';
@@ -20,7 +20,9 @@ export class PackagesService {
 
   /**
    * Creates the package under the caller's id. The insert does nothing when the id exists, so
-   * of two identical requests racing, one creates and the other finds the same package.
+   * of two identical requests racing, one creates and the other finds the same package. An id
+   * that was deleted (or deleted before it was created) is refused with 410: a saga's late PUT
+   * that arrives after its compensation must not leave a package nobody will delete.
    */
   async putPackage(packageId: string, request: PutPackageDto): Promise<PutPackageResult> {
     const wanted = {
@@ -30,9 +32,10 @@ export class PackagesService {
       weightKg: request.weightKg,
       tag: request.tag ?? null,
     };
-    // A concurrent DELETE may remove the row between our insert and our read: then insert again.
-    for (let attempt = 1; ; attempt++) {
-      const inserted = await this.packages
+    return this.packages.manager.transaction(async (manager) => {
+      await lockPackageId(manager, packageId);
+      if (await isTombstoned(manager, packageId)) throw packageGone(packageId);
+      const inserted = await manager
         .createQueryBuilder()
         .insert()
         .into(Package)
@@ -41,18 +44,14 @@ export class PackagesService {
         .returning(['id'])
         .execute();
       const created = (inserted.raw as unknown[]).length > 0;
-      const existing = await this.packages.findOneBy({ id: packageId });
-      if (!existing) {
-        if (attempt < 3) continue;
-        throw new ConflictException(`Package ${packageId} is being deleted; try again.`);
-      }
+      const existing = await manager.findOneByOrFail(Package, { id: packageId });
       if (!created && !sameContents(existing, wanted)) {
         throw new ConflictException(
           `Package ${packageId} already exists with other contents; use PATCH to change it.`,
         );
       }
       return { created, package: toView(existing) };
-    }
+    });
   }
 
   async findPackage(packageId: string): Promise<PackageView> {
@@ -80,10 +79,43 @@ export class PackagesService {
     });
   }
 
-  /** Idempotent: a compensation may be retried after the package is already gone. */
+  /**
+   * Idempotent: a compensation may be retried after the package is already gone. Leaves a
+   * tombstone, also for an id never written, so that a PUT still on its way is refused.
+   */
   async deletePackage(packageId: string): Promise<void> {
-    await this.packages.delete({ id: packageId });
+    await this.packages.manager.transaction(async (manager) => {
+      await lockPackageId(manager, packageId);
+      await manager.query(
+        'INSERT INTO package_tombstones (package_id) VALUES ($1) ON CONFLICT DO NOTHING',
+        [packageId],
+      );
+      await manager.delete(Package, { id: packageId });
+    });
   }
+}
+
+/**
+ * Serialises the PUT and the DELETE of one id (a transaction-scoped advisory lock): neither sees
+ * the other's uncommitted row, so without it a package and its tombstone could both be written.
+ */
+async function lockPackageId(manager: EntityManager, packageId: string): Promise<void> {
+  await manager.query(
+    "SELECT pg_advisory_xact_lock(hashtext('package.id'), hashtext($1::uuid::text))",
+    [packageId],
+  );
+}
+
+async function isTombstoned(manager: EntityManager, packageId: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(
+    'SELECT 1 FROM package_tombstones WHERE package_id = $1',
+    [packageId],
+  );
+  return rows.length > 0;
+}
+
+function packageGone(packageId: string): GoneException {
+  return new GoneException(`Package ${packageId} was deleted; its id is not used again.`);
 }
 
 function sameContents(

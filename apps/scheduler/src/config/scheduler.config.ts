@@ -39,6 +39,11 @@ export class SchedulerConfig extends PublicApiConfig {
   @Type(() => Number) @IsInt() @Min(50) SAGA_RECOVERY_INTERVAL_MS: number = 5_000;
   /** Unfinished sagas one sweep takes on at most. */
   @Type(() => Number) @IsInt() @Min(1) SAGA_RECOVERY_BATCH_SIZE: number = 20;
+  /**
+   * Asynchronous requests (`Prefer: respond-async`) one scheduler runs at once; beyond it a new
+   * one gets 503 + Retry-After instead of growing the backlog without bound.
+   */
+  @Type(() => Number) @IsInt() @Min(1) ASYNC_SAGAS_MAX_PENDING: number = 100;
   /** Retry-After (seconds) of a 503 when the failing service did not say how long to wait. */
   @Type(() => Number) @IsInt() @Min(1) RETRY_AFTER_SECONDS: number = 5;
 

@@ -23,7 +23,9 @@ export class RescheduleDeliveryController {
   @ApiOkResponse({ description: 'The updated delivery, stage Rescheduled' })
   @ApiBadRequestResponse()
   @ApiNotFoundResponse({ description: "No such delivery, or another account's" })
-  @ApiConflictResponse({ description: 'The delivery is completed or cancelled' })
+  @ApiConflictResponse({
+    description: 'The delivery is completed or cancelled, or its drone has picked the package up',
+  })
   reschedule(
     @CurrentCaller() caller: Caller,
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,

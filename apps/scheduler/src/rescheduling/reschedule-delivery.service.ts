@@ -20,6 +20,12 @@ import { type RescheduleDeliveryDto } from './reschedule-delivery.dto';
  * on the delivery (which emits DeliveryRescheduled), if the delivery is the caller's (404 if not,
  * as for an unknown one; an operator may change any). Not a saga: both writes are idempotent, so a
  * client that gets a 503 halfway simply sends the same PATCH again.
+ *
+ * A delivery can be rescheduled only before its drone picks the package up, and drone-management
+ * alone decides that, under the drone's lock (its 409 is passed on, and delivery is not asked):
+ * the stage read here may be a moment old. What it accepted, delivery records even if the
+ * drone's InTransit report got there first, so drone and delivery never disagree. A new deadline
+ * alone does not concern the drone; delivery decides it by its stage.
  */
 @Injectable()
 export class RescheduleDeliveryService {

@@ -94,6 +94,10 @@ export class SagaLogRepository {
     return this.sagas.findOneBy({ requestId });
   }
 
+  findByIdempotencyKey(accountId: string, idempotencyKey: string): Promise<SagaLog | null> {
+    return this.sagas.findOneBy({ accountId, idempotencyKey });
+  }
+
   /** Persists progress and renews the lease: the runner is alive and still owns the saga. */
   async record(lease: SagaLease, changes: SagaChanges): Promise<void> {
     await this.update(lease, changes, lease.owner, this.leaseFromNow());

@@ -1,8 +1,10 @@
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { type Caller } from '@drone-delivery/http';
 import { problemException } from '../common/problems';
+import { type SchedulerConfig } from '../config/scheduler.config';
+import { SCHEDULER_CONFIG } from '../config/scheduler.config.token';
 import { accountToScheduleFor, ownedOrNotFound } from '../ownership/ownership';
 import { deliveryRequestNotFound } from '../ownership/ownership-problems';
 import { type DeliveryRequestDto } from './delivery-request.dto';
@@ -11,7 +13,11 @@ import { LeaseLostError, SagaLogRepository, type SagaLease } from './saga-log.re
 import { ScheduleDeliverySaga } from './schedule-delivery.saga';
 import { type ScheduleDeliveryDto } from './schedule-delivery.dto';
 import { fingerprintScheduleRequest, normalizeScheduleRequest } from './schedule-request';
-import { idempotencyKeyReusedException, requestInProgressException } from './scheduling-problems';
+import {
+  asyncBacklogFullException,
+  idempotencyKeyReusedException,
+  requestInProgressException,
+} from './scheduling-problems';
 
 /** 201 with the scheduled delivery, or 202 when the client asked for an asynchronous answer. */
 export type ScheduleOutcome =
@@ -32,16 +38,22 @@ export interface ScheduleOptions {
  *   (draft-ietf-httpapi-idempotency-key-header);
  * - another body: 409.
  * Another account's key is another key: it neither replays nor clashes.
+ * Asynchronous requests take one of ASYNC_SAGAS_MAX_PENDING slots until their saga ends; when
+ * none is free a new one is refused with 503 + Retry-After (a repeat of a known key is still
+ * answered), so a burst of 202s cannot grow the backlog without bound.
  */
 @Injectable()
 export class ScheduleDeliveryService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleDeliveryService.name);
   /** Sagas running in the background, drained on shutdown. */
   private readonly inBackground = new Set<Promise<unknown>>();
+  /** Asynchronous requests holding a slot: being recorded, or running in the background. */
+  private asyncSlotsTaken = 0;
 
   constructor(
     private readonly log: SagaLogRepository,
     private readonly saga: ScheduleDeliverySaga,
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
   ) {}
 
   async schedule(
@@ -51,19 +63,37 @@ export class ScheduleDeliveryService implements BeforeApplicationShutdown {
   ): Promise<ScheduleOutcome> {
     const request = normalizeScheduleRequest(dto, accountToScheduleFor(caller, dto.accountId));
     const requestHash = fingerprintScheduleRequest(request);
-    const begun = await this.log.begin(
-      {
-        requestId: uuidv7(),
-        deliveryId: uuidv7(),
-        packageId: uuidv7(),
-        accountId: request.accountId,
-        idempotencyKey: options.idempotencyKey ?? null,
-        requestHash,
-        request,
-      },
-      randomUUID(),
-    );
-    if (begun.existing) return this.replay(begun.existing, requestHash, options.respondAsync);
+    // Taken before the first await, so that concurrent requests cannot all see a free slot.
+    if (options.respondAsync && !this.takeAsyncSlot()) {
+      const known =
+        options.idempotencyKey === undefined
+          ? null
+          : await this.log.findByIdempotencyKey(request.accountId, options.idempotencyKey);
+      if (known) return this.replay(known, requestHash, true);
+      throw asyncBacklogFullException(this.config.RETRY_AFTER_SECONDS);
+    }
+    let begun: Awaited<ReturnType<SagaLogRepository['begin']>>;
+    try {
+      begun = await this.log.begin(
+        {
+          requestId: uuidv7(),
+          deliveryId: uuidv7(),
+          packageId: uuidv7(),
+          accountId: request.accountId,
+          idempotencyKey: options.idempotencyKey ?? null,
+          requestHash,
+          request,
+        },
+        randomUUID(),
+      );
+    } catch (error) {
+      if (options.respondAsync) this.asyncSlotsTaken -= 1;
+      throw error;
+    }
+    if (begun.existing) {
+      if (options.respondAsync) this.asyncSlotsTaken -= 1;
+      return this.replay(begun.existing, requestHash, options.respondAsync);
+    }
 
     const { lease } = begun;
     if (options.respondAsync) {
@@ -119,6 +149,13 @@ export class ScheduleDeliveryService implements BeforeApplicationShutdown {
     }
   }
 
+  private takeAsyncSlot(): boolean {
+    if (this.asyncSlotsTaken >= this.config.ASYNC_SAGAS_MAX_PENDING) return false;
+    this.asyncSlotsTaken += 1;
+    return true;
+  }
+
+  /** Holds the slot taken for it until the saga has ended. */
   private runInBackground(lease: SagaLease): void {
     const running = this.saga
       .run(lease)
@@ -128,7 +165,10 @@ export class ScheduleDeliveryService implements BeforeApplicationShutdown {
           `saga ${lease.saga.requestId} stopped: ${error instanceof Error ? error.message : String(error)}`,
         );
       })
-      .finally(() => this.inBackground.delete(running));
+      .finally(() => {
+        this.inBackground.delete(running);
+        this.asyncSlotsTaken -= 1;
+      });
     this.inBackground.add(running);
   }
 }

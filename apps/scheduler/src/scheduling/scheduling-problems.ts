@@ -7,6 +7,7 @@ export const UNKNOWN_ACCOUNT_PROBLEM = `${PROBLEMS}/unknown-account`;
 export const ACCOUNT_SUSPENDED_PROBLEM = `${PROBLEMS}/account-suspended`;
 export const IDEMPOTENCY_KEY_REUSED_PROBLEM = `${PROBLEMS}/idempotency-key-reused`;
 export const REQUEST_IN_PROGRESS_PROBLEM = `${PROBLEMS}/request-in-progress`;
+export const ASYNC_BACKLOG_FULL_PROBLEM = `${PROBLEMS}/async-backlog-full`;
 
 export function deliveryRequestLocation(requestId: string): string {
   return `/api/v1/delivery-requests/${requestId}`;
@@ -94,6 +95,23 @@ export function requestInProgressException(requestId: string): ProblemException 
       instance: location,
     },
     { location, 'retry-after': '1' },
+  );
+}
+
+/**
+ * 503, not 429: the client asked for nothing unusual; this scheduler has as many asynchronous
+ * requests running as it takes (ASYNC_SAGAS_MAX_PENDING). Nothing was recorded.
+ */
+export function asyncBacklogFullException(retryAfterSeconds: number): ProblemException {
+  return new ProblemException(
+    {
+      type: ASYNC_BACKLOG_FULL_PROBLEM,
+      title: 'Too many asynchronous requests are running',
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      detail: 'Nothing was booked; try again later.',
+      retryAfterSeconds,
+    },
+    { 'retry-after': String(retryAfterSeconds) },
   );
 }
 

@@ -19,8 +19,11 @@ export interface PutAssignmentRequest {
 }
 
 /**
- * `PATCH /internal/v1/assignments/{deliveryId}` re-plans: → 200 AssignmentView with new ETAs
- * | 404 | 409 (released) | 422 (out of area) | 400.
+ * `PATCH /internal/v1/assignments/{deliveryId}` re-plans, only until the drone picks the package
+ * up (decided under the drone's lock: the one place that says whether a delivery can still be
+ * rescheduled): → 200 AssignmentView with new ETAs (also for the same change again after pickup:
+ * a retry) | 404 | 409 (picked up, released, completed, or not battery enough) | 422 (out of
+ * area) | 400.
  */
 export type PatchAssignmentRequest = Partial<Pick<PutAssignmentRequest, 'dropoff' | 'pickupTime'>>;
 

@@ -18,7 +18,8 @@ export type ConfirmationType = (typeof CONFIRMATION_TYPES)[number];
 /**
  * `PUT /internal/v1/deliveries/{deliveryId}`: writes the delivery and its DeliveryCreated event
  * (outbox) in one transaction. → 201 DeliveryView | 200 (the same delivery exists: a retry)
- * | 409 (the id exists with other contents) | 429 DELIVERY_QUOTA_EXCEEDED_PROBLEM | 400.
+ * | 409 (the id exists with other contents) | 410 (the id was cancelled before it was created:
+ * a late PUT after its saga's compensation) | 429 DELIVERY_QUOTA_EXCEEDED_PROBLEM | 400.
  */
 export interface PutDeliveryRequest {
   accountId: string;
@@ -43,7 +44,10 @@ export const DELIVERY_QUOTA_EXCEEDED_PROBLEM =
 
 /**
  * `PATCH /internal/v1/deliveries/{deliveryId}`: reschedules; stage becomes Rescheduled and a
- * DeliveryRescheduled event is written. → 200 DeliveryView | 404 | 409 (Completed or Cancelled) | 400.
+ * DeliveryRescheduled event is written. A new dropoff or pickup time is sent only once
+ * drone-management has accepted it (before pickup), so it is recorded on an InTransit delivery
+ * too, which stays InTransit. → 200 DeliveryView | 404 | 409 (Completed or Cancelled; InTransit
+ * for any other change) | 400.
  */
 export type PatchDeliveryRequest = Partial<
   Pick<PutDeliveryRequest, 'dropoff' | 'deadline' | 'pickupTime' | 'pickupEta' | 'dropoffEta'>
@@ -52,7 +56,8 @@ export type PatchDeliveryRequest = Partial<
 /**
  * `GET /internal/v1/deliveries/{deliveryId}` → 200 DeliveryView | 404.
  * `DELETE /internal/v1/deliveries/{deliveryId}` cancels: → 200 DeliveryView (stage Cancelled,
- * also when it already was) | 404 | 409 (Completed).
+ * also when it already was) | 404 (and the id is kept as a tombstone: a later PUT is 410)
+ * | 409 (Completed).
  */
 export interface DeliveryView extends PutDeliveryRequest {
   deliveryId: string;
