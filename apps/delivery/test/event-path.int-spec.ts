@@ -416,6 +416,45 @@ describe('delivery event path', () => {
       expect(events[1].event.data).toMatchObject({ location: delivery.dropoff });
     });
 
+    it('completes a delivery whose only report is its drone idle at home, naming it completed', async () => {
+      const delivery = await createDelivery(api);
+      const report = droneReporter(delivery.droneId);
+      const home = { lat: 47.59, lng: -122.33 };
+      // Every report of the flight was lost; the drone, back home, names what it completed.
+      const idle = report(null, 'idle', home, { completedDeliveryId: delivery.deliveryId });
+      await sendTelemetry(idle, idle);
+      await settle(delivery.droneId, report);
+
+      expect(await status(delivery.deliveryId)).toMatchObject({
+        stage: 'Completed',
+        lastKnownLocation: delivery.dropoff,
+      });
+      expect(await outboxCount(delivery.deliveryId)).toBe(3);
+      const events = await waitForDeliveryEvents(delivery.deliveryId, 3);
+      expect(summary(events)).toEqual([
+        [1, DELIVERY_EVENT_TYPES.DeliveryCreated],
+        [2, DELIVERY_EVENT_TYPES.DeliveryInTransit],
+        [3, DELIVERY_EVENT_TYPES.DeliveryCompleted],
+      ]);
+      // Heard of only after the drop-off: the package was last on board at the dropoff.
+      expect(events[1].event.data).toMatchObject({ location: delivery.dropoff });
+      expect(events[2].event.data).toMatchObject({ location: delivery.dropoff });
+    });
+
+    it('does not complete a delivery on "returning" alone, as after a cancelled flight', async () => {
+      const delivery = await createDelivery(api);
+      const report = droneReporter(delivery.droneId);
+      const onTheWayHome = { lat: 47.6, lng: -122.34 };
+      await sendTelemetry(report(delivery.deliveryId, 'returning', onTheWayHome));
+      await settle(delivery.droneId, report);
+
+      expect(await status(delivery.deliveryId)).toMatchObject({
+        stage: 'Created',
+        lastKnownLocation: onTheWayHome,
+      });
+      expect(await outboxCount(delivery.deliveryId)).toBe(1);
+    });
+
     it('keeps the newest location when an older report arrives late', async () => {
       const delivery = await createDelivery(api);
       const report = droneReporter(delivery.droneId);

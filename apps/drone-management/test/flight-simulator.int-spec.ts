@@ -22,7 +22,10 @@ import {
   uniqueGroupId,
   waitFor,
 } from '@drone-delivery/testing';
-import { ASSIGNMENT_COMPLETED_PROBLEM } from '../src/assignments/assignment-problems';
+import {
+  ASSIGNMENT_COMPLETED_PROBLEM,
+  ASSIGNMENT_PICKED_UP_PROBLEM,
+} from '../src/assignments/assignment-problems';
 import { destinationPoint, haversineKm } from '../src/geo/geo';
 import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from './internal-api';
 
@@ -239,6 +242,10 @@ describe('drone-management flight simulator', () => {
     const flying = events.filter((event) => event.data.state !== 'idle');
     expect(flying.every((event) => event.data.deliveryId === deliveryId)).toBe(true);
     expect(first('idle').data.deliveryId).toBeNull();
+    // From the unloading on, until idle at home, the reports say the delivery was completed.
+    const delivered = events.slice(events.indexOf(first('returning')));
+    expect(delivered.every((event) => event.data.completedDeliveryId === deliveryId)).toBe(true);
+    expect(events.filter((event) => event.data.completedDeliveryId)).toHaveLength(delivered.length);
     const batteries = events.map((event) => event.data.batteryPercent);
     const landed = first('charging').data.batteryPercent;
     expect(landed).toBeLessThan(100);
@@ -279,7 +286,7 @@ describe('drone-management flight simulator', () => {
     );
   });
 
-  it('re-targets a drone on its way to the dropoff when the dropoff moves', async () => {
+  it('re-targets a drone on its way to the pickup when the dropoff moves, not once it has the package', async () => {
     const pickup = destinationPoint(CENTER, 180, 2);
     const oldDropoff = destinationPoint(pickup, 270, 10);
     const newDropoff = destinationPoint(pickup, 90, 4);
@@ -287,16 +294,19 @@ describe('drone-management flight simulator', () => {
     let replannedAt = 0;
 
     const { events } = await flyDelivery({ pickup, dropoff: oldDropoff }, async (assigned) => {
+      const answer = await patch(assigned.deliveryId, { dropoff: newDropoff });
+      replannedAt = Date.now();
+      expect(answer.status).toBe(200);
+      replanned = answer.body;
       await waitForReport(
         assigned.droneId,
         Date.parse(assigned.pickupEta),
         (event) => event.data.state === 'flying-to-dropoff',
         'the drone on its way to the dropoff',
       );
-      const answer = await patch(assigned.deliveryId, { dropoff: newDropoff });
-      replannedAt = Date.now();
-      expect(answer.status).toBe(200);
-      replanned = answer.body;
+      const late = await patch(assigned.deliveryId, { dropoff: oldDropoff });
+      expect(late.status).toBe(409);
+      expect(late.body.type).toBe(ASSIGNMENT_PICKED_UP_PROBLEM);
     });
 
     expect(statesIn(events)).toEqual(EVERY_STATE);
@@ -338,6 +348,7 @@ describe('drone-management flight simulator', () => {
     expect(statesIn(events)).toEqual(['flying-to-pickup', 'returning', 'charging', 'idle']);
     const turned = events.findIndex((event) => event.data.state === 'returning');
     expect(events.slice(turned).every((event) => event.data.deliveryId === null)).toBe(true);
+    expect(events.some((event) => event.data.completedDeliveryId !== undefined)).toBe(false);
     const toHome = distancesTo(events, 'returning', CENTER);
     expect(toHome[0]).toBeGreaterThan(1);
     expect(isDecreasing(toHome)).toBe(true);

@@ -13,8 +13,9 @@ import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from
 
 /**
  * Kafka is gone (nothing listens at KAFKA_BROKERS): the drones fly their deliveries all the same,
- * the service keeps answering, and the lost telemetry is only warned about. The app runs in this
- * process, without main.ts, whose start-up would insist on creating the topic.
+ * the service keeps answering, and the telemetry it cannot send is held and retried, with a
+ * warning. The app runs in this process, without main.ts, whose start-up would insist on creating
+ * the topic.
  */
 
 const SECRET = 'drone-management-no-kafka-secret-0123456789';
@@ -55,7 +56,7 @@ describe('drone-management flights while Kafka is down', () => {
     warnings.mockRestore();
   });
 
-  it('completes a delivery flight and brings the drone home, warning that telemetry is lost', async () => {
+  it('completes a delivery flight and brings the drone home, warning that telemetry waits', async () => {
     const deliveryId = uuidv7();
     const pickup = destinationPoint(CENTER, 90, 2);
     const assigned = await call<AssignmentOrProblem>(
@@ -84,9 +85,9 @@ describe('drone-management flights while Kafka is down', () => {
     await waitFor(
       () =>
         warnings.mock.calls.some(([message]) =>
-          String(message).includes('telemetry report(s) lost'),
+          String(message).includes('Telemetry not sent, retrying'),
         ),
-      { timeoutMs: 40_000, description: 'a warning about lost telemetry' },
+      { timeoutMs: 40_000, description: 'a warning that telemetry is retried' },
     );
     expect((await fetch(`${await app.getUrl()}/health/live`)).status).toBe(200);
   });

@@ -7,6 +7,15 @@ export {
   type ServiceProcess,
   type ServiceProcessOptions,
 } from './service-process';
+export {
+  fuzzSeed,
+  interleave,
+  malformedMessages,
+  seededRandom,
+  sendFuzz,
+  waitForGroupPast,
+  type FuzzMessage,
+} from './kafka-fuzz';
 export { uniqueName } from './unique-name';
 export { waitFor, type WaitForOptions } from './wait-for';
 export {

@@ -32,6 +32,23 @@ describe('stagesProvenBy', () => {
     }
   });
 
+  it('completes, through InTransit, a delivery the drone names completed, whatever was lost', () => {
+    for (const state of ['returning', 'charging', 'idle'] as const) {
+      const completed = { ...newest(state), completed: true };
+      expect(stagesProvenBy('Created', completed)).toEqual(['InTransit', 'Completed']);
+      expect(stagesProvenBy('Rescheduled', completed)).toEqual(['InTransit', 'Completed']);
+      expect(stagesProvenBy('InTransit', completed)).toEqual(['Completed']);
+    }
+  });
+
+  it('does not complete on a drone flying home that does not name the delivery completed', () => {
+    // As after a cancelled or re-planned flight: the package was never seen on board.
+    for (const state of ['returning', 'charging', 'idle'] as const) {
+      expect(stagesProvenBy('Created', { ...newest(state), completed: false })).toEqual([]);
+      expect(stagesProvenBy('Rescheduled', newest(state))).toEqual([]);
+    }
+  });
+
   it('changes nothing when a report repeats what is already known', () => {
     expect(stagesProvenBy('InTransit', newest('flying-to-dropoff'))).toEqual([]);
     expect(stagesProvenBy('InTransit', newest('loading'))).toEqual([]);

@@ -7,8 +7,13 @@ import { type DeliveryStage, type DroneFlightState } from '@drone-delivery/contr
  * - `flying-to-dropoff` proves the package is on board: a Created or Rescheduled delivery is
  *   InTransit;
  * - `unloading` proves it is being dropped off: the delivery is Completed, whatever came before;
- * - `returning`, `charging` or `idle` for this delivery prove it only once the package was seen
- *   on board before them (a drone may also idle or charge for a delivery before its flight).
+ * - so does a report naming the delivery as `completedDeliveryId`: the drone has unloaded it and
+ *   its assignment is complete. drone-management names it on the way home, while charging and on
+ *   becoming idle, so a drone back home closes its delivery even when every earlier report of
+ *   the flight was lost;
+ * - `returning`, `charging` or `idle` for this delivery without that say nothing by themselves: a
+ *   drone also flies home after a cancelled or re-planned flight, and may idle or charge before
+ *   its flight. They prove the drop-off only once the package was seen on board before them.
  * A delivery that skips InTransit (its `flying-to-dropoff` reports were lost) still passes
  * through it, so its history always reads Created → InTransit → Completed.
  */
@@ -26,6 +31,8 @@ export interface ReportEvidence {
   reported: DroneFlightState;
   /** The state in the newest report applied to the delivery, this one included. */
   newest: DroneFlightState;
+  /** The report names this delivery as the one the drone has completed. */
+  completed?: boolean;
 }
 
 /**
@@ -36,7 +43,9 @@ export function stagesProvenBy(stage: DeliveryStage, evidence: ReportEvidence): 
   if (stage === 'Completed' || stage === 'Cancelled') return [];
   const wasOnBoard = stage === 'InTransit' || evidence.reported === 'flying-to-dropoff';
   const delivered =
-    evidence.reported === 'unloading' || (wasOnBoard && AFTER_DROPOFF.has(evidence.newest));
+    evidence.completed === true ||
+    evidence.reported === 'unloading' ||
+    (wasOnBoard && AFTER_DROPOFF.has(evidence.newest));
   const stages: DeliveryStage[] = [];
   if ((wasOnBoard || delivered) && stage !== 'InTransit') stages.push('InTransit');
   if (delivered) stages.push('Completed');

@@ -11,6 +11,8 @@ export interface TelemetryFacts {
   sequence: number;
   flight: Flight;
   etas: FlightEtas;
+  /** The delivery whose package the drone has unloaded, until it is idle again (see flight-step). */
+  completedDeliveryId?: string | null;
 }
 
 /**
@@ -37,6 +39,7 @@ export function droneTelemetryEvent(facts: TelemetryFacts): DroneTelemetryEvent 
       batteryPercent: Math.round(flight.batteryPercent * 10) / 10,
       ...(etas.pickupEta && { pickupEta: etas.pickupEta.toISOString() }),
       ...(etas.dropoffEta && { dropoffEta: etas.dropoffEta.toISOString() }),
+      ...(facts.completedDeliveryId && { completedDeliveryId: facts.completedDeliveryId }),
     },
   };
 }

@@ -9,7 +9,13 @@ import { Drone } from '../fleet/drone.entity';
 import { flightColumns, flightContext, flightOf, routeOf } from './drone-flight';
 import { droneTelemetryEvent } from './drone-telemetry-event';
 import { flightSettings } from './flight-settings';
-import { advanceFlight, type Flight, type FlightSettings, projectEtas } from './flight-step';
+import {
+  advanceFlight,
+  type Flight,
+  type FlightSettings,
+  projectEtas,
+  unloadedDeliveryId,
+} from './flight-step';
 import { FlownDrones } from './flown-drones';
 import { TelemetryPublisher } from './telemetry-publisher';
 
@@ -123,7 +129,8 @@ export class FlightSimulator {
     now: Date,
   ): Promise<DroneTelemetryEvent[]> {
     const context = flightContext(drone, routeOf(assignment));
-    const step = advanceFlight(flightOf(drone), context, now, this.settings);
+    const before = flightOf(drone);
+    const step = advanceFlight(before, context, now, this.settings);
 
     const reportDue =
       drone.telemetryDue ||
@@ -138,6 +145,7 @@ export class FlightSimulator {
         sequence: drone.telemetrySequence + index + 1,
         flight,
         etas: projectEtas(flight, context, this.settings),
+        completedDeliveryId: unloadedDeliveryId(flight, reported[index - 1] ?? before),
       }),
     );
 

@@ -10,6 +10,7 @@ import {
   recallHome,
   remainingRouteKm,
   startDeliveryFlight,
+  unloadedDeliveryId,
 } from './flight-step';
 
 const HOME = { lat: 47.6062, lng: -122.3321 };
@@ -269,5 +270,47 @@ describe('canReplan', () => {
     const after: DroneFlightState[] = ['unloading', 'returning', 'charging', 'idle'];
     expect(before.every(canReplan)).toBe(true);
     expect(after.some(canReplan)).toBe(false);
+  });
+});
+
+describe('unloadedDeliveryId', () => {
+  /** Each report of a flight with the delivery it says was unloaded, state by state. */
+  const unloadedIn = (start: Flight, entered: Flight[]) =>
+    entered.map((flight, index) => [
+      flight.state,
+      unloadedDeliveryId(flight, entered[index - 1] ?? start),
+    ]);
+
+  it('names the delivery from the way home to the report of becoming idle after charging', () => {
+    expect(unloadedIn(departed(), wholeFlight().entered)).toEqual([
+      ['loading', null],
+      ['flying-to-dropoff', null],
+      ['unloading', null],
+      ['returning', DELIVERY_ID],
+      ['charging', DELIVERY_ID],
+      ['idle', DELIVERY_ID],
+    ]);
+  });
+
+  it('names none on the way home from a cancelled flight, nor for a drone idle since', () => {
+    const now = at(T0 + 5 * MINUTE);
+    const recalled = recallHome(
+      advanceFlight(departed(), CONTEXT, now, SETTINGS).flight,
+      HOME,
+      now,
+    );
+    const home = advanceFlight(
+      recalled,
+      { ...CONTEXT, route: null },
+      at(T0 + 86_400_000),
+      SETTINGS,
+    );
+    expect(unloadedIn(recalled, [recalled, ...home.entered])).toEqual([
+      ['returning', null],
+      ['charging', null],
+      ['idle', null],
+    ]);
+    const idle = home.flight;
+    expect(unloadedDeliveryId(idle, idle)).toBeNull();
   });
 });

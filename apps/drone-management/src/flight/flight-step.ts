@@ -81,6 +81,18 @@ export function isOnDelivery(state: DroneFlightState): boolean {
   return ON_DELIVERY.has(state);
 }
 
+/**
+ * The delivery a drone has unloaded and not yet left behind, for its report in `flight`
+ * (`previous` is the flight just before: the one it changed from, or the same leg earlier): the
+ * delivery named on the way home and while charging — only an unloaded package is named there,
+ * a recalled drone flies home for nobody — and, once more, on becoming idle after that charge.
+ */
+export function unloadedDeliveryId(flight: Flight, previous: Flight): string | null {
+  if (flight.state === 'returning' || flight.state === 'charging') return flight.deliveryId;
+  if (flight.state === 'idle' && previous.state === 'charging') return previous.deliveryId;
+  return null;
+}
+
 /** The package is not yet at the dropoff, so the flight can still be re-planned. */
 export function canReplan(state: DroneFlightState): boolean {
   return state === 'flying-to-pickup' || state === 'loading' || state === 'flying-to-dropoff';

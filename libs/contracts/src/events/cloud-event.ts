@@ -37,6 +37,14 @@ export class EventValidationError extends Error {
 export const ajv = new Ajv({ allErrors: true, strict: true });
 // ajv-formats is CommonJS with a `default` member; the namespace import reads the same everywhere.
 ajvFormats.default(ajv);
+// Stricter than ajv-formats, which also takes `urn:uuid:…` (Postgres does not) and leap seconds
+// (`…T23:59:60Z`, an Invalid Date in JavaScript): what passes here, a consumer can store.
+ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const rfc3339 = ajv.formats['date-time'] as { validate: (value: string) => boolean };
+ajv.addFormat('date-time', (value) => rfc3339.validate(value) && !Number.isNaN(Date.parse(value)));
+
+/** Text a consumer can store: Postgres refuses NUL in text and jsonb. */
+const TEXT = { type: 'string', pattern: '^[^\\u0000]*$' } as const;
 
 /** JSON Schema of the envelope attributes; `data` is checked per type. */
 export const CLOUD_EVENT_SCHEMA = {
@@ -44,15 +52,16 @@ export const CLOUD_EVENT_SCHEMA = {
   required: ['specversion', 'id', 'source', 'type', 'subject', 'time', 'sequence', 'data'],
   properties: {
     specversion: { const: '1.0' },
-    id: { type: 'string', minLength: 1, maxLength: 100 },
-    source: { type: 'string', minLength: 1 },
+    id: { ...TEXT, minLength: 1, maxLength: 100 },
+    source: { ...TEXT, minLength: 1 },
     type: { type: 'string', minLength: 1 },
-    subject: { type: 'string', minLength: 1 },
+    subject: { ...TEXT, minLength: 1 },
     time: { type: 'string', format: 'date-time' },
     datacontenttype: { const: 'application/json' },
-    sequence: { type: 'integer', minimum: 1 },
-    correlationid: { type: 'string' },
-    traceparent: { type: 'string' },
+    // Beyond 2^53 a number is no longer an exact integer in JavaScript.
+    sequence: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    correlationid: TEXT,
+    traceparent: TEXT,
     data: { type: 'object' },
   },
   additionalProperties: false,

@@ -24,6 +24,11 @@ const valid: DroneTelemetryEvent = {
 };
 
 describe('parseDroneTelemetry', () => {
+  it('takes the delivery a drone back home completed', () => {
+    const idle = { ...valid, data: { ...valid.data, completedDeliveryId: valid.id } };
+    expect(parseDroneTelemetry(idle)).toEqual(idle);
+  });
+
   it('accepts a valid report, as an object or as JSON text', () => {
     expect(parseDroneTelemetry(valid)).toEqual(valid);
     expect(parseDroneTelemetry(JSON.stringify(valid))).toEqual(valid);
@@ -49,6 +54,15 @@ describe('parseDroneTelemetry', () => {
       /\/location\/lat/,
     ],
     ['an extra data field', { ...valid, data: { ...valid.data, altitude: 120 } }, /additional/],
+    // Values a consumer could not store or compute with (found by the Kafka fuzz tests).
+    ['a leap second', { ...valid, time: '2026-06-30T23:59:60Z' }, /\/time/],
+    [
+      'a URN as a uuid',
+      { ...valid, data: { ...valid.data, deliveryId: `urn:uuid:${valid.id}` } },
+      /\/deliveryId/,
+    ],
+    ['a NUL in the id', { ...valid, id: 'a\u0000b' }, /\/id/],
+    ['a sequence beyond 2^53', { ...valid, sequence: 2 ** 53 }, /\/sequence/],
   ])('rejects %s, saying why', (_, message, reason) => {
     expect(() => parseDroneTelemetry(message)).toThrow(EventValidationError);
     expect(() => parseDroneTelemetry(message)).toThrow(reason);

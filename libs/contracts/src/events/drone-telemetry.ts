@@ -6,7 +6,8 @@ import { TOPICS } from './topics';
 /**
  * What a drone is doing. Delivery derives a delivery's stage from it (state-based: the latest
  * report wins, so a lost or repeated report cannot wedge or double a transition):
- * loaded and flying to dropoff → InTransit; unloading or later for that delivery → Completed.
+ * loaded and flying to dropoff → InTransit; unloading, or a report naming the delivery as
+ * `completedDeliveryId`, → Completed.
  */
 export const DRONE_FLIGHT_STATES = [
   'idle',
@@ -31,6 +32,13 @@ export interface DroneTelemetryData {
   /** Current estimate for the flight's next stop, when it has one. */
   pickupEta?: string;
   dropoffEta?: string;
+  /**
+   * The delivery whose package this drone has unloaded (its assignment is complete), on the
+   * reports from then until it is idle at home again: returning, charging, and the report of
+   * becoming idle. Absent on a drone recalled home for a cancelled or re-planned flight. Lets
+   * delivery close a delivery even when every earlier report of the flight was lost.
+   */
+  completedDeliveryId?: string;
 }
 
 export type DroneTelemetryEvent = CloudEvent<typeof DRONE_TELEMETRY_REPORTED, DroneTelemetryData>;
@@ -46,6 +54,7 @@ export const DRONE_TELEMETRY_DATA_SCHEMA = {
     batteryPercent: { type: 'number', minimum: 0, maximum: 100 },
     pickupEta: { type: 'string', format: 'date-time' },
     dropoffEta: { type: 'string', format: 'date-time' },
+    completedDeliveryId: { type: 'string', format: 'uuid' },
   },
   additionalProperties: false,
 } as const;
