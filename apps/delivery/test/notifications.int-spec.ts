@@ -15,6 +15,7 @@ import {
   type ProblemDetails,
   type PutDeliveryRequest,
   type SendNotificationCommand,
+  type SendNotificationData,
 } from '@drone-delivery/contracts';
 import { ServiceTokens } from '@drone-delivery/http';
 import { deadLetterTopic, DLQ_HEADERS } from '@drone-delivery/messaging';
@@ -288,6 +289,10 @@ describe('delivery notifications', () => {
         SMS_PROVIDER_TOKEN: SMS_TOKEN,
         NOTIFY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
         NOTIFY_BACKOFF_MS: '50',
+        NOTIFY_BACKOFF_MAX_MS: '200',
+        // The receiver of this file on loopback, and nothing else there: by host and port.
+        WEBHOOK_ALLOWED_HOSTS: new URL(webhooks.url).host,
+        WEBHOOK_ALLOW_HTTP: 'true',
       },
     });
     reader = await startTopicReader(brokers);
@@ -429,6 +434,7 @@ describe('delivery notifications', () => {
         webhookUrl,
         webhookSecret: expect.stringMatching(/^whsec_[\w-]{40,}$/) as string,
         createdAt: expect.any(String) as string,
+        notifications: [],
       });
       const location = `/api/v1/deliveries/${delivery.deliveryId}/notifications/${answer.body.subscriptionId}`;
       expect(answer.headers.get('location')).toBe(location);
@@ -448,7 +454,23 @@ describe('delivery notifications', () => {
         deliveryId: delivery.deliveryId,
         sms: '+4915112345678',
         createdAt: expect.any(String) as string,
+        notifications: [],
       });
+    });
+
+    it('takes addresses at their limits: 8 and 15 digits, an e-mail of 254 characters', async () => {
+      const longEmail = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+      expect(longEmail).toHaveLength(254);
+
+      for (const body of [
+        { sms: '+12345678' },
+        { sms: '+123456789012345' },
+        { email: longEmail },
+      ]) {
+        const answer = await subscribe(delivery.deliveryId, body);
+        expect(answer.status).toBe(201);
+        expect(answer.body).toMatchObject(body);
+      }
     });
 
     it.each([
@@ -461,6 +483,31 @@ describe('delivery notifications', () => {
       ['a webhook that is no URL', { webhookUrl: 'example' }, 'webhookUrl'],
       ['a null channel', { email: null }, 'email'],
       ['an unknown field', { email: 'ada@example.com', pigeon: 'yes' }, 'pigeon'],
+      // What the API once took and the matcher, the notifier or the database then refused.
+      ['an internationalised e-mail', { email: 'ü@example.com' }, 'email'],
+      ['an e-mail with NUL', { email: 'ada\u0000@example.com' }, 'email'],
+      ['an e-mail of 10,000 characters', { email: `${'a'.repeat(9_988)}@example.com` }, 'email'],
+      ['an SMS number of 16 digits', { sms: '+1234567890123456' }, 'sms'],
+      ['an SMS number with NUL', { sms: '+14255550100\u0000' }, 'sms'],
+      ['a webhook scheme in capitals', { webhookUrl: 'HTTPS://example.com/hook' }, 'webhookUrl'],
+      ['a webhook with NUL', { webhookUrl: 'https://example.com/\u0000' }, 'webhookUrl'],
+      [
+        'a webhook of 2,049 characters',
+        { webhookUrl: `https://example.com/${'x'.repeat(2_029)}` },
+        'webhookUrl',
+      ],
+      ['an unknown field holding NUL', { email: 'ada@example.com', note: '\u0000' }, 'note'],
+      ['a list for a body', ['ada@example.com'], 'body'],
+      // Server-side request forgery: internal endpoints, cloud metadata, other services.
+      ['loopback', { webhookUrl: 'http://127.0.0.1:3004/internal/v1/drones' }, 'webhookUrl'],
+      ['cloud metadata', { webhookUrl: 'http://169.254.169.254/latest/meta-data' }, 'webhookUrl'],
+      [
+        'a service name',
+        { webhookUrl: 'http://drone-management:3004/internal/v1/drones' },
+        'webhookUrl',
+      ],
+      ['a private address', { webhookUrl: 'http://10.0.0.1/' }, 'webhookUrl'],
+      ['IPv6 loopback', { webhookUrl: 'http://[::1]:3001/' }, 'webhookUrl'],
     ])('answers 400 for %s, naming the field', async (_, body, field) => {
       const answer = await subscribe(delivery.deliveryId, body);
 
@@ -470,6 +517,29 @@ describe('delivery notifications', () => {
       expect((answer.body as unknown as ProblemDetails).errors).toEqual(
         expect.arrayContaining([expect.objectContaining({ field })]),
       );
+    });
+
+    it('says why a webhook is refused', async () => {
+      const answers = await Promise.all(
+        [
+          'http://127.0.0.1:3004/internal/v1/drones',
+          'http://drone-management:3004/internal/v1/drones',
+          'http://[::ffff:169.254.169.254]/latest/meta-data',
+        ].map((webhookUrl) => subscribe(delivery.deliveryId, { webhookUrl })),
+      );
+
+      expect(answers.map((answer) => (answer.body as unknown as ProblemDetails).errors)).toEqual([
+        [{ field: 'webhookUrl', message: expect.stringMatching(/127\.0\.0\.1, not a public/) }],
+        [{ field: 'webhookUrl', message: expect.stringMatching(/by its domain name/) }],
+        [{ field: 'webhookUrl', message: expect.stringMatching(/not a public address/) }],
+      ]);
+    });
+
+    it('answers 413, not 500, for a body far too large', async () => {
+      const answer = await subscribe(delivery.deliveryId, { email: 'a'.repeat(300_000) });
+
+      expect(answer.status).toBe(413);
+      expect(answer.body).toMatchObject({ status: 413 });
     });
 
     it('answers 400 for a delivery id that is not a UUID and 404 for an unknown delivery', async () => {
@@ -698,6 +768,193 @@ describe('delivery notifications', () => {
       expect(deadLetters(COMMANDS_DLQ, subscriptionId, notifierGroup)).toEqual([]);
     });
 
+    it('tells the other subscribers of a delivery when one has an address it cannot use', async () => {
+      const delivery = await createDelivery();
+      const subscriber = uniqueSubscriber();
+      // A row from before the rule, straight into the database: the API refuses this address.
+      const unusable = uuidv7();
+      await db.query(
+        `INSERT INTO notification_subscriptions (id, delivery_id, email, created_at)
+         VALUES ($1, $2, 'ü@example.com', now() - interval '1 minute')`,
+        [unusable, delivery.deliveryId],
+      );
+      const subscribed = await subscribe(delivery.deliveryId, { email: subscriber.email });
+      expect(subscribed.status).toBe(201);
+      const { subscriptionId } = subscribed.body;
+
+      expect((await call('DELETE', `/internal/v1/deliveries/${delivery.deliveryId}`)).status).toBe(
+        200,
+      );
+
+      await waitFor(() => emailsTo(subscriber.email).length === 1, {
+        timeoutMs: 30_000,
+        description: 'the cancellation e-mailed to the good subscriber',
+      });
+      await waitFor(async () => (await notificationRecords(subscriptionId))[0]?.status === 'sent', {
+        timeoutMs: 30_000,
+        description: "the good subscriber's e-mail recorded sent",
+      });
+      const cancelled = parseDeliveryEvent((await deliveryEvent(delivery.deliveryId, 2)).value);
+      // The unusable one: recorded failed with the reason, no command, nothing sent.
+      expect(await notificationRecords(unusable)).toEqual([
+        {
+          event_id: cancelled.id,
+          channel: 'email',
+          status: 'failed',
+          attempts: 0,
+          last_error: expect.stringMatching(/^not sent: the email target must be/) as string,
+          sent_at: null,
+        },
+      ]);
+      const { rows: commands } = await db.query(
+        'SELECT 1 FROM notification_outbox WHERE subscription_id = $1',
+        [unusable],
+      );
+      expect(commands).toEqual([]);
+      expect(emailsTo('ü@example.com')).toEqual([]);
+      // And the delivery event went on: handled, not dead-lettered.
+      expect(deadLetters(EVENTS_DLQ, delivery.deliveryId, matcherGroup)).toEqual([]);
+
+      const view = await call<SubscriptionView & { notifications: unknown[] }>(
+        'GET',
+        `/api/v1/deliveries/${delivery.deliveryId}/notifications/${unusable}`,
+      );
+      expect(view.body.notifications).toEqual([
+        {
+          eventId: cancelled.id,
+          channel: 'email',
+          status: 'failed',
+          attempts: 0,
+          lastError: expect.stringMatching(/e-mail address/) as string,
+          updatedAt: expect.any(String) as string,
+        },
+      ]);
+      const good = await call<SubscriptionView & { notifications: unknown[] }>(
+        'GET',
+        `/api/v1/deliveries/${delivery.deliveryId}/notifications/${subscriptionId}`,
+      );
+      expect(good.body.notifications).toMatchObject([
+        { eventId: cancelled.id, channel: 'email', status: 'sent', attempts: 1 },
+      ]);
+    });
+
+    it('refuses, at send time, a stored webhook it will not call', async () => {
+      const delivery = await createDelivery();
+      const hook = `/hooks/${uuidv7()}`;
+      // The receiver, but by a name the allow-list does not hold: what an old row or a DNS
+      // answer changed since subscribing can point at.
+      const subscriptionId = uuidv7();
+      await db.query(
+        `INSERT INTO notification_subscriptions (id, delivery_id, webhook_url, webhook_secret)
+         VALUES ($1, $2, $3, 'whsec_old-row')`,
+        [
+          subscriptionId,
+          delivery.deliveryId,
+          `http://localhost:${new URL(webhooks.url).port}${hook}`,
+        ],
+      );
+
+      expect((await call('DELETE', `/internal/v1/deliveries/${delivery.deliveryId}`)).status).toBe(
+        200,
+      );
+
+      const [record] = await waitFor(
+        async () => {
+          const rows = await notificationRecords(subscriptionId);
+          return rows.length === 1 && rows;
+        },
+        { timeoutMs: 30_000, description: 'the webhook notification recorded' },
+      );
+      // Refused once, not retried: it cannot succeed.
+      expect(record).toMatchObject({ channel: 'webhook', status: 'failed', attempts: 1 });
+      expect(record.last_error).toMatch(/public host/);
+      expect(hooksAt(hook)).toEqual([]);
+    });
+
+    it('dead-letters forged commands: it sends only to the address stored with the subscription', async () => {
+      const [delivery, otherDelivery] = await Promise.all([createDelivery(), createDelivery()]);
+      const subscriber = uniqueSubscriber();
+      const webhookUrl = `${webhooks.url}${subscriber.hook}`;
+      const subscribed = await subscribe(delivery.deliveryId, { webhookUrl });
+      expect(subscribed.status).toBe(201);
+      const { subscriptionId, webhookSecret } = subscribed.body;
+      const attackerHook = `/hooks/attacker-${uuidv7()}`;
+      const stranger = uuidv7();
+
+      // Well-formed commands nobody in the service wrote, as anyone able to produce could.
+      const forge = (data: Partial<SendNotificationData>): SendNotificationCommand => {
+        const forged = {
+          subscriptionId,
+          deliveryId: delivery.deliveryId,
+          eventId: uuidv7(),
+          eventType: 'DeliveryCompleted' as const,
+          occurredAt: new Date().toISOString(),
+          channel: 'webhook' as const,
+          target: webhookUrl,
+          subject: 'Your delivery has arrived',
+          text: 'Your parcel is at the back door.',
+          ...data,
+        };
+        return parseNotificationCommand({
+          specversion: '1.0',
+          id: uuidv7(),
+          source: '/delivery',
+          type: SEND_NOTIFICATION,
+          subject: forged.subscriptionId,
+          time: new Date().toISOString(),
+          datacontenttype: 'application/json',
+          sequence: 1,
+          data: forged,
+        });
+      };
+      const forgeries = [
+        [forge({ target: `${webhooks.url}${attackerHook}` }), /target is not the one/],
+        [forge({ deliveryId: otherDelivery.deliveryId }), /is not one of delivery/],
+        [forge({ channel: 'email', target: 'attacker@example.com' }), /email target is not/],
+        [forge({ subscriptionId: stranger }), /there is no subscription/],
+      ] as const;
+      await producer.send({
+        topic: TOPICS.notificationCommands.name,
+        acks: -1,
+        messages: forgeries.map(([command]) => ({
+          key: command.subject,
+          value: JSON.stringify(command),
+        })),
+      });
+      // A real notification after them on the subscription's partition: once it is in, the
+      // forgeries have been handled.
+      expect((await call('DELETE', `/internal/v1/deliveries/${delivery.deliveryId}`)).status).toBe(
+        200,
+      );
+      await waitFor(() => hooksAt(subscriber.hook).length >= 1, {
+        timeoutMs: 30_000,
+        description: 'the real cancellation at the webhook',
+      });
+
+      const letters = await waitFor(
+        () => {
+          const found = forgeries.map(([command]) =>
+            deadLetters(COMMANDS_DLQ, command.subject, notifierGroup).find(
+              (letter) => (JSON.parse(letter.value) as { id: string }).id === command.id,
+            ),
+          );
+          return found.every((letter) => letter !== undefined) && found;
+        },
+        { timeoutMs: 30_000, description: 'every forged command dead-lettered' },
+      );
+      letters.forEach((letter, index) => {
+        expect(letter?.headers[DLQ_HEADERS.errorMessage]).toMatch(forgeries[index][1]);
+      });
+      expect(hooksAt(attackerHook)).toEqual([]);
+      expect(emailsTo('attacker@example.com')).toEqual([]);
+      const hooks = hooksAt(subscriber.hook);
+      expect(
+        hooks.map((hook) => (JSON.parse(hook.body) as { eventType: string }).eventType),
+      ).toEqual(['DeliveryCancelled']);
+      expect(hasValidSignature(hooks[0], webhookSecret ?? '')).toBe(true);
+      expect(await notificationRecords(subscriptionId)).toMatchObject([{ status: 'sent' }]);
+    });
+
     it('dead-letters a malformed command with the reason, and sends nothing for it', async () => {
       const subscriptionId = uuidv7();
       const broken = {
@@ -766,6 +1023,52 @@ describe('delivery notifications on channels the deployment has not configured',
     await db?.end();
     await service?.stop();
     await Promise.allSettled([database?.drop(), issuer?.stop()]);
+  });
+
+  it('takes by default only https webhooks to public hosts', async () => {
+    const deliveryId = uuidv7();
+    const put = await fetch(`${service.url}/internal/v1/deliveries/${deliveryId}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${await tokens.tokenFor('delivery')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(putRequest()),
+    });
+    expect(put.status).toBe(201);
+    const subscribeWebhook = async (webhookUrl: string) => {
+      const answer = await fetch(`${service.url}/api/v1/deliveries/${deliveryId}/notifications`, {
+        method: 'POST',
+        headers: {
+          authorization: await issuer.bearer({ accountId: ACCOUNT_ID }),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ webhookUrl }),
+      });
+      return { status: answer.status, body: (await answer.json()) as ProblemDetails };
+    };
+
+    const refused = [
+      'http://hooks.example.com/deliveries',
+      'https://127.0.0.1:3004/internal/v1/drones',
+      'https://169.254.169.254/latest/meta-data',
+      'https://drone-management:3004/internal/v1/drones',
+      'https://10.0.0.1/',
+      'https://[::1]:3001/',
+      'https://100.64.0.1/',
+      'https://[fd00::1]/',
+    ];
+    for (const webhookUrl of refused) {
+      const answer = await subscribeWebhook(webhookUrl);
+      expect({ webhookUrl, status: answer.status, fields: answer.body.errors }).toEqual({
+        webhookUrl,
+        status: 400,
+        fields: [{ field: 'webhookUrl', message: expect.any(String) as string }],
+      });
+    }
+    expect((await subscribeWebhook(refused[0])).body.errors?.[0].message).toMatch(/https/);
+    // .invalid never resolves: the DeliveryCreated it may hear of calls nobody.
+    expect((await subscribeWebhook('https://hooks.example.invalid/deliveries')).status).toBe(201);
   });
 
   it('records e-mail and SMS as failed, saying which setting is missing', async () => {

@@ -112,4 +112,47 @@ describe('loadDeliveryConfig', () => {
       loadDeliveryConfig({ ...REQUIRED, KAFKA_BROKERS: 'localhost:9094', ...env }),
     ).toThrow(reason);
   });
+
+  it('caps the wait between sends of a notification, at two minutes at most', () => {
+    const base = { ...REQUIRED, KAFKA_BROKERS: 'localhost:9094' };
+
+    expect(loadDeliveryConfig(base)).toMatchObject({
+      NOTIFY_BACKOFF_MS: 500,
+      NOTIFY_BACKOFF_MAX_MS: 10_000,
+    });
+    expect(
+      loadDeliveryConfig({ ...base, NOTIFY_BACKOFF_MS: '50', NOTIFY_BACKOFF_MAX_MS: '200' }),
+    ).toMatchObject({ NOTIFY_BACKOFF_MS: 50, NOTIFY_BACKOFF_MAX_MS: 200 });
+    expect(() => loadDeliveryConfig({ ...base, NOTIFY_BACKOFF_MAX_MS: '2560000' })).toThrow(
+      /NOTIFY_BACKOFF_MAX_MS/,
+    );
+    expect(() =>
+      loadDeliveryConfig({ ...base, NOTIFY_BACKOFF_MS: '5000', NOTIFY_BACKOFF_MAX_MS: '1000' }),
+    ).toThrow(/NOTIFY_BACKOFF_MS must not exceed NOTIFY_BACKOFF_MAX_MS/);
+  });
+
+  it('calls only public https webhooks unless hosts or http are allowed', () => {
+    const base = { ...REQUIRED, KAFKA_BROKERS: 'localhost:9094' };
+
+    expect(loadDeliveryConfig(base)).toMatchObject({
+      WEBHOOK_ALLOWED_HOSTS: [],
+      WEBHOOK_ALLOW_HTTP: 'false',
+    });
+    expect(
+      loadDeliveryConfig({
+        ...base,
+        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1:8080, Webhook-Receiver ,[::1]:3001',
+        WEBHOOK_ALLOW_HTTP: 'true',
+      }),
+    ).toMatchObject({
+      WEBHOOK_ALLOWED_HOSTS: ['127.0.0.1:8080', 'webhook-receiver', '[::1]:3001'],
+      WEBHOOK_ALLOW_HTTP: 'true',
+    });
+    expect(() =>
+      loadDeliveryConfig({ ...base, WEBHOOK_ALLOWED_HOSTS: 'http://receiver:8080/hooks' }),
+    ).toThrow(/WEBHOOK_ALLOWED_HOSTS/);
+    expect(() => loadDeliveryConfig({ ...base, WEBHOOK_ALLOW_HTTP: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_HTTP/,
+    );
+  });
 });

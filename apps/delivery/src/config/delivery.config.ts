@@ -1,5 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import {
+  IsArray,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -8,7 +10,9 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
+  type ValidationArguments,
 } from 'class-validator';
 import {
   KafkaBrokerList,
@@ -20,6 +24,9 @@ import {
 function emptyAsUnset({ value }: { value: unknown }): unknown {
   return typeof value === 'string' && value.trim() === '' ? undefined : value;
 }
+
+/** An entry of WEBHOOK_ALLOWED_HOSTS: `host` or `[v6 address]`, each with an optional `:port`. */
+export const WEBHOOK_HOST_ENTRY = /^(\[[0-9a-f:.]+\]|[^\s:[\]/]+)(?::(\d{1,5}))?$/i;
 
 /** Every setting of the delivery service, from the environment, checked at start-up. */
 export class DeliveryConfig extends PublicApiConfig {
@@ -51,8 +58,26 @@ export class DeliveryConfig extends PublicApiConfig {
   /** Sends per notification, the first included, before it is recorded `failed`. */
   @Type(() => Number) @IsInt() @Min(1) @Max(10) NOTIFY_MAX_ATTEMPTS: number = 3;
 
-  /** Wait after the first failed send; it doubles after each further one. */
-  @Type(() => Number) @IsInt() @Min(10) @Max(10_000) NOTIFY_BACKOFF_MS: number = 500;
+  /** Wait after the first failed send; the waits grow exponentially, with jitter, from it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  @ValidateBy({
+    name: 'notAboveBackoffCap',
+    validator: {
+      validate: (value: number, { object }: ValidationArguments) =>
+        value <= (object as DeliveryConfig).NOTIFY_BACKOFF_MAX_MS,
+      defaultMessage: () => 'NOTIFY_BACKOFF_MS must not exceed NOTIFY_BACKOFF_MAX_MS',
+    },
+  })
+  NOTIFY_BACKOFF_MS: number = 500;
+
+  /**
+   * The longest wait between two sends of one notification. Commands of a partition wait behind
+   * it, so it stays short: two minutes at most.
+   */
+  @Type(() => Number) @IsInt() @Min(10) @Max(120_000) NOTIFY_BACKOFF_MAX_MS: number = 10_000;
 
   /** Time one send gets: a webhook call, an SMS provider call, each step of an SMTP session. */
   @Type(() => Number) @IsInt() @Min(100) @Max(30_000) NOTIFY_SEND_TIMEOUT_MS: number = 5_000;
@@ -79,6 +104,29 @@ export class DeliveryConfig extends PublicApiConfig {
   @IsString()
   @MinLength(1)
   SMS_PROVIDER_TOKEN?: string;
+
+  /**
+   * Webhook hosts called whatever address they resolve to, `host` or `host:port`, comma-separated
+   * (e.g. `127.0.0.1:8080,webhook-receiver`): for demos and tests. Any other webhook must be a
+   * public address (no loopback, private, link-local… address, no bare host name).
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((entry) => entry.trim().toLowerCase())
+          .filter((entry) => entry.length > 0)
+      : value,
+  )
+  @IsArray()
+  @Matches(WEBHOOK_HOST_ENTRY, {
+    each: true,
+    message: 'each WEBHOOK_ALLOWED_HOSTS entry must be host or host:port',
+  })
+  WEBHOOK_ALLOWED_HOSTS: string[] = [];
+
+  /** `true`: webhooks over plain http too, not only https (demos and tests). */
+  @IsIn(['true', 'false']) WEBHOOK_ALLOW_HTTP: 'true' | 'false' = 'false';
 }
 
 export function loadDeliveryConfig(env: NodeJS.ProcessEnv = process.env): DeliveryConfig {

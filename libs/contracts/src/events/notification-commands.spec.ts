@@ -1,7 +1,10 @@
 import { EventValidationError } from './cloud-event';
 import {
+  notificationTargetProblem,
   parseNotificationCommand,
   SEND_NOTIFICATION,
+  SUBSCRIPTION_REQUEST_FIELDS,
+  subscriptionRequestErrors,
   type SendNotificationCommand,
 } from './notification-commands';
 
@@ -70,5 +73,65 @@ describe('parseNotificationCommand', () => {
   ])('rejects %s, saying why', (_, message, reason) => {
     expect(() => parseNotificationCommand(message)).toThrow(EventValidationError);
     expect(() => parseNotificationCommand(message)).toThrow(reason);
+  });
+});
+
+describe('the subscription request and the command target: one rule', () => {
+  const longEmail = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+
+  it.each([
+    ['an e-mail address', { email: 'ada@example.com' }],
+    ['an e-mail address of 254 characters', { email: longEmail }],
+    ['an SMS number of 8 digits', { sms: '+12345678' }],
+    ['an SMS number of 15 digits', { sms: '+123456789012345' }],
+    ['an https webhook with a query', { webhookUrl: 'https://hooks.example.com/d?x=1' }],
+    [
+      'every channel',
+      { email: 'ada@example.com', sms: '+14255550100', webhookUrl: 'http://example.com/h' },
+    ],
+  ])('accepts %s, in the request and as the command target', (_, body) => {
+    expect(subscriptionRequestErrors(body)).toEqual([]);
+    for (const [channel, field] of Object.entries(SUBSCRIPTION_REQUEST_FIELDS)) {
+      const target = (body as Record<string, string>)[field];
+      if (target === undefined) continue;
+      const command = withData({ channel: channel as 'email', target });
+      expect(parseNotificationCommand(command)).toEqual(command);
+    }
+  });
+
+  it.each([
+    ['email', 'an internationalised address', 'ü@example.com'],
+    ['email', 'an address with NUL', 'ada\u0000@example.com'],
+    ['email', 'an address of 255 characters', `a${longEmail}`],
+    ['email', 'no address', 'ada at example.com'],
+    ['sms', 'a number of 7 digits', '+1234567'],
+    ['sms', 'a number of 16 digits', '+1234567890123456'],
+    ['sms', 'a number with NUL', '+14255550100\u0000'],
+    ['sms', 'a number without +', '14255550100'],
+    ['webhook', 'an upper-case scheme', 'HTTPS://example.com/hook'],
+    ['webhook', 'a URL with NUL', 'https://example.com/\u0000'],
+    ['webhook', 'a URL with a space', 'https://example.com/a b'],
+    ['webhook', 'a URL of 2049 characters', `https://example.com/${'x'.repeat(2_029)}`],
+    ['webhook', 'an ftp URL', 'ftp://example.com/x'],
+  ] as const)('refuses as %s target %s, in the request and in a command', (channel, _, target) => {
+    const field = SUBSCRIPTION_REQUEST_FIELDS[channel];
+
+    expect(subscriptionRequestErrors({ [field]: target })).toEqual([
+      { field, message: expect.stringContaining(field) as string },
+    ]);
+    expect(notificationTargetProblem(channel, target)).toMatch(channel);
+    expect(() => parseNotificationCommand(withData({ channel, target }))).toThrow(/\/target/);
+  });
+
+  it.each([
+    ['no channel', {}, 'body'],
+    ['a null channel', { email: null }, 'email'],
+    ['an unknown field', { email: 'ada@example.com', pigeon: 'yes' }, 'pigeon'],
+    ['a list', ['ada@example.com'], 'body'],
+    ['text', 'ada@example.com', 'body'],
+  ])('names the field of %s', (_, body, field) => {
+    expect(subscriptionRequestErrors(body)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field })]),
+    );
   });
 });

@@ -1,4 +1,6 @@
-import { type CloudEvent, eventParser } from './cloud-event';
+import { type ValidateFunction } from 'ajv';
+import { type FieldError } from '../problem-details';
+import { ajv, type CloudEvent, eventParser } from './cloud-event';
 import { DELIVERY_EVENT_TYPES, type DeliveryEventName } from './delivery-events';
 import { TOPICS } from './topics';
 
@@ -14,6 +16,99 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 /** A phone number in E.164: `+`, then 8 to 15 digits. */
 export const E164_PHONE_NUMBER = /^\+\d{8,15}$/;
+
+/**
+ * Where each channel sends, as JSON Schema: the one rule for a subscriber's address, checked
+ * where it enters (the subscribe route) and wherever it is used (the command's `target`, the
+ * notifier). The database CHECKs of notification_subscriptions accept all of these and more, so
+ * what passes here never fails there.
+ *
+ * E-mail: ASCII addresses only (ajv-formats' `email`): an internationalised address (`ü@…`) needs
+ * SMTPUTF8 all the way to the mailbox, which this service cannot promise, so it is refused.
+ * Webhook: refused unless the scheme is written `http` or `https` in lower case, rather than
+ * normalised: the URL stored is exactly the one the subscriber gave and the database CHECK reads.
+ * None of the patterns admits NUL or other control characters, which Postgres text refuses.
+ * Whether a webhook's host may be called is the deployment's rule, not the contract's (delivery's
+ * WebhookDestinationPolicy).
+ */
+export const NOTIFICATION_TARGET_SCHEMAS = {
+  email: { type: 'string', maxLength: 254, format: 'email' },
+  sms: { type: 'string', pattern: E164_PHONE_NUMBER.source },
+  webhook: { type: 'string', maxLength: 2_048, format: 'uri', pattern: '^https?://' },
+} as const satisfies Record<NotificationChannel, object>;
+
+/** What a subscriber reads when its address does not fit the channel. */
+const TARGET_MESSAGES: Record<NotificationChannel, string> = {
+  email: 'must be an e-mail address of at most 254 ASCII characters',
+  sms: 'must be a phone number in E.164 form: + and 8 to 15 digits',
+  webhook: 'must be an http or https URL (scheme in lower case) of at most 2048 characters',
+};
+
+/** `POST /api/v1/deliveries/{deliveryId}/notifications`: the channels to notify on. */
+export interface NotificationSubscriptionRequest {
+  email?: string;
+  sms?: string;
+  webhookUrl?: string;
+}
+
+/** The request's field of each channel. */
+export const SUBSCRIPTION_REQUEST_FIELDS = {
+  email: 'email',
+  sms: 'sms',
+  webhook: 'webhookUrl',
+} as const satisfies Record<NotificationChannel, keyof NotificationSubscriptionRequest>;
+
+/** At least one channel; absent means "not this channel", and null is no address. */
+export const NOTIFICATION_SUBSCRIPTION_REQUEST_SCHEMA = {
+  type: 'object',
+  minProperties: 1,
+  properties: {
+    email: NOTIFICATION_TARGET_SCHEMAS.email,
+    sms: NOTIFICATION_TARGET_SCHEMAS.sms,
+    webhookUrl: NOTIFICATION_TARGET_SCHEMAS.webhook,
+  },
+  additionalProperties: false,
+} as const;
+
+const validateSubscriptionRequest = ajv.compile(NOTIFICATION_SUBSCRIPTION_REQUEST_SCHEMA);
+const targetValidators = Object.fromEntries(
+  NOTIFICATION_CHANNELS.map((channel) => [
+    channel,
+    ajv.compile(NOTIFICATION_TARGET_SCHEMAS[channel]),
+  ]),
+) as Record<NotificationChannel, ValidateFunction>;
+
+/** Every field error of a subscribe request, in the API's 400 shape; none when it is valid. */
+export function subscriptionRequestErrors(body: unknown): FieldError[] {
+  if (validateSubscriptionRequest(body)) return [];
+  const errors = (validateSubscriptionRequest.errors ?? []).map((error): FieldError => {
+    if (error.keyword === 'additionalProperties') {
+      const field = String((error.params as { additionalProperty: string }).additionalProperty);
+      return { field, message: `${field} is not a field of a subscription` };
+    }
+    if (error.keyword === 'minProperties') {
+      return { field: 'body', message: 'give at least one of email, sms and webhookUrl' };
+    }
+    const field = error.instancePath.slice(1);
+    const channel = NOTIFICATION_CHANNELS.find(
+      (name) => SUBSCRIPTION_REQUEST_FIELDS[name] === field,
+    );
+    if (channel === undefined) return { field: 'body', message: 'must be a JSON object' };
+    return { field, message: `${field} ${TARGET_MESSAGES[channel]}` };
+  });
+  // allErrors reports one field's format and length separately: one line per field is enough.
+  return [...new Map(errors.map((error) => [error.field, error])).values()];
+}
+
+/** Why `target` cannot be sent to on `channel`, or undefined when it can. */
+export function notificationTargetProblem(
+  channel: NotificationChannel,
+  target: unknown,
+): string | undefined {
+  return targetValidators[channel](target)
+    ? undefined
+    : `the ${channel} target ${TARGET_MESSAGES[channel]}`;
+}
 
 /**
  * One notification to send, decided by the matcher: everything the notifier needs except
@@ -46,7 +141,7 @@ export type SendNotificationCommand = CloudEvent<typeof SEND_NOTIFICATION, SendN
 
 const channelTarget = (channel: NotificationChannel, target: object) => ({
   if: { type: 'object', required: ['channel'], properties: { channel: { const: channel } } },
-  then: { type: 'object', properties: { target: { type: 'string', ...target } } },
+  then: { type: 'object', properties: { target } },
 });
 
 export const SEND_NOTIFICATION_DATA_SCHEMA = {
@@ -74,11 +169,9 @@ export const SEND_NOTIFICATION_DATA_SCHEMA = {
     text: { type: 'string', minLength: 1, maxLength: 2_000 },
   },
   // A target that does not fit its channel could never be sent: reject it with the command.
-  allOf: [
-    channelTarget('email', { format: 'email' }),
-    channelTarget('sms', { pattern: E164_PHONE_NUMBER.source }),
-    channelTarget('webhook', { format: 'uri', pattern: '^https?://' }),
-  ],
+  allOf: NOTIFICATION_CHANNELS.map((channel) =>
+    channelTarget(channel, NOTIFICATION_TARGET_SCHEMAS[channel]),
+  ),
   additionalProperties: false,
 } as const;
 

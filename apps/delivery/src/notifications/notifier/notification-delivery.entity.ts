@@ -6,7 +6,8 @@ export type NotificationDeliveryStatus = 'sent' | 'failed';
 /**
  * What became of one notification, (subscription, event, channel): `sent` once a send was
  * accepted (a command for it again is skipped), or `failed` after the bounded retries (a
- * command for it again tries again). Written by the notifier only.
+ * command for it again tries again). Written by the notifier, and by the matcher for an address
+ * that does not fit its channel (no command is written for it).
  */
 @Entity('notification_deliveries')
 export class NotificationDelivery {

@@ -1,20 +1,20 @@
-import { Controller, Logger } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, type KafkaContext, Payload } from '@nestjs/microservices';
 import { parseNotificationCommand, TOPICS } from '@drone-delivery/contracts';
 import { withCorrelationId } from '@drone-delivery/http';
-import { parseMessage } from '@drone-delivery/messaging';
+import { InvalidMessageError, parseMessage } from '@drone-delivery/messaging';
 import { DELIVERY_CONSUMERS } from '../../delivery-consumers';
 import { NotifierService } from './notifier.service';
 
 /**
  * Consumes `notification.commands.v1` in its own consumer group and sends each notification.
- * A malformed command is dead-lettered; a send that keeps failing is recorded, not
- * dead-lettered (see NotifierService); the offset is committed once the outcome is recorded.
+ * A malformed command is dead-lettered, and so is one the notifier refuses (no such subscription,
+ * another delivery or another target than the stored one), with the reason in its headers; a send that
+ * keeps failing is recorded, not dead-lettered (see NotifierService); the offset is committed
+ * once the outcome is recorded.
  */
 @Controller()
 export class NotifierController {
-  private readonly logger = new Logger(NotifierController.name);
-
   constructor(private readonly notifier: NotifierService) {}
 
   @EventPattern<string>(TOPICS.notificationCommands.name, DELIVERY_CONSUMERS.notifier)
@@ -22,11 +22,8 @@ export class NotifierController {
     const command = parseMessage(parseNotificationCommand, message);
     await withCorrelationId(command.correlationid ?? command.id, async () => {
       const outcome = await this.notifier.notify(command, () => context.getHeartbeat()());
-      if (outcome === 'unknown-subscription') {
-        this.logger.warn(
-          `command ${command.id} names subscription ${command.subject}, which this service ` +
-            'does not have: ignored',
-        );
+      if (outcome.status === 'refused') {
+        throw new InvalidMessageError(`refused, not sent: ${outcome.reason}`);
       }
     });
   }

@@ -7,6 +7,7 @@ import { NOTIFICATION_SENDERS, type NotificationSender } from './channels/notifi
 import { SMS_PROVIDER, type SmsProvider } from './channels/sms-provider';
 import { SmsSender } from './channels/sms.sender';
 import { WebhookSender } from './channels/webhook.sender';
+import { webhookDestinationPolicyProvider } from '../webhook-destinations/webhook-destination-policy';
 import { NotifierController } from './notifier.controller';
 import { NotifierService } from './notifier.service';
 
@@ -18,6 +19,7 @@ import { NotifierService } from './notifier.service';
     EmailSender,
     SmsSender,
     WebhookSender,
+    webhookDestinationPolicyProvider,
     {
       provide: SMS_PROVIDER,
       inject: [DELIVERY_CONFIG],

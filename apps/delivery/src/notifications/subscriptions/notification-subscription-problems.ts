@@ -1,5 +1,4 @@
 import { NotFoundException } from '@nestjs/common';
-import { fieldErrorsProblem, type ProblemException } from '@drone-delivery/service-defaults';
 
 export function subscriptionNotFound(
   deliveryId: string,
@@ -8,10 +7,4 @@ export function subscriptionNotFound(
   return new NotFoundException(
     `Delivery ${deliveryId} has no notification subscription ${subscriptionId}.`,
   );
-}
-
-export function noChannelProblem(): ProblemException {
-  return fieldErrorsProblem([
-    { field: 'body', message: 'give at least one of email, sms and webhookUrl' },
-  ]);
 }

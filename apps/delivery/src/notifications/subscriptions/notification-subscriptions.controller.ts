@@ -1,13 +1,19 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
+  ApiBody,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import {
+  NOTIFICATION_SUBSCRIPTION_REQUEST_SCHEMA,
+  type NotificationSubscriptionRequest,
+} from '@drone-delivery/contracts';
 import { type Caller, CurrentCaller, PublicApi } from '@drone-delivery/http';
-import { CreateNotificationSubscriptionDto } from './create-notification-subscription.dto';
+import { NotificationSubscriptionRequestPipe } from './notification-subscription-request.pipe';
 import { NotificationSubscriptionViewDto } from './notification-subscription-view.dto';
 import { NotificationSubscriptionsService } from './notification-subscriptions.service';
 
@@ -28,10 +34,21 @@ export class NotificationSubscriptionsController {
     type: NotificationSubscriptionViewDto,
     description: 'Location: /api/v1/deliveries/{deliveryId}/notifications/{subscriptionId}',
   })
+  @ApiBody({
+    // The contract's JSON Schema, the one the notification commands' targets follow.
+    schema: NOTIFICATION_SUBSCRIPTION_REQUEST_SCHEMA,
+    description: 'At least one of email, sms and webhookUrl',
+  })
+  @ApiBadRequestResponse({
+    description:
+      'A field that does not fit its channel, or a webhook this service will not call ' +
+      '(only https to public addresses unless the deployment allows more)',
+  })
   @ApiNotFoundResponse({ description: "No such delivery, or another account's" })
   async subscribe(
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
-    @Body() body: CreateNotificationSubscriptionDto,
+    // Typed by the contract, not a class: the global ValidationPipe leaves it to the schema.
+    @Body(NotificationSubscriptionRequestPipe) body: NotificationSubscriptionRequest,
     @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) response: HttpResponse,
   ): Promise<NotificationSubscriptionViewDto> {
@@ -44,7 +61,10 @@ export class NotificationSubscriptionsController {
   }
 
   @Get(':subscriptionId')
-  @ApiOperation({ summary: 'Read a subscription (without its webhook secret)' })
+  @ApiOperation({
+    summary:
+      'Read a subscription (without its webhook secret) and what became of its notifications',
+  })
   @ApiOkResponse({ type: NotificationSubscriptionViewDto })
   @ApiNotFoundResponse({ description: "No such subscription or delivery, or another account's" })
   findSubscription(

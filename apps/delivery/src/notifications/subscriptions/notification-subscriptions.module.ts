@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveriesModule } from '../../deliveries/deliveries.module';
+import { webhookDestinationPolicyProvider } from '../webhook-destinations/webhook-destination-policy';
 import { NotificationSubscriptionsController } from './notification-subscriptions.controller';
 import { NotificationSubscriptionsService } from './notification-subscriptions.service';
 
@@ -8,6 +9,6 @@ import { NotificationSubscriptionsService } from './notification-subscriptions.s
   // Whose delivery it is: the one ownership check of every public delivery route.
   imports: [DeliveriesModule],
   controllers: [NotificationSubscriptionsController],
-  providers: [NotificationSubscriptionsService],
+  providers: [NotificationSubscriptionsService, webhookDestinationPolicyProvider],
 })
 export class NotificationSubscriptionsModule {}

@@ -3,12 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { type NotificationSubscriptionRequest } from '@drone-delivery/contracts';
 import { type Caller } from '@drone-delivery/http';
 import { DeliveriesService } from '../../deliveries/deliveries.service';
-import { type CreateNotificationSubscriptionDto } from './create-notification-subscription.dto';
-import { type NotificationSubscriptionViewDto } from './notification-subscription-view.dto';
+import { NotificationDelivery } from '../notifier/notification-delivery.entity';
+import {
+  type NotificationRecordViewDto,
+  type NotificationSubscriptionViewDto,
+} from './notification-subscription-view.dto';
 import { NotificationSubscription } from './notification-subscription.entity';
-import { noChannelProblem, subscriptionNotFound } from './notification-subscription-problems';
+import { subscriptionNotFound } from './notification-subscription-problems';
 
 /** Subscriptions to a delivery's events. The matcher reads them; nothing here sends anything. */
 @Injectable()
@@ -21,19 +25,14 @@ export class NotificationSubscriptionsService {
   /**
    * Stores a subscription to a delivery the caller may see (404 otherwise, as for an unknown
    * one); it hears of every event of the delivery the matcher handles from now on. A webhook
-   * gets a fresh random secret, returned here and never again.
+   * gets a fresh random secret, returned here and never again. `request` has been checked
+   * (NotificationSubscriptionRequestPipe).
    */
   async subscribe(
     deliveryId: string,
-    request: CreateNotificationSubscriptionDto,
+    request: NotificationSubscriptionRequest,
     caller: Caller,
   ): Promise<NotificationSubscriptionViewDto> {
-    if (
-      request.email === undefined &&
-      request.sms === undefined &&
-      request.webhookUrl === undefined
-    )
-      throw noChannelProblem();
     const delivery = await this.deliveries.findOwnedDelivery(deliveryId, caller);
     const subscription = Object.assign(new NotificationSubscription(), {
       id: uuidv7(),
@@ -47,13 +46,16 @@ export class NotificationSubscriptionsService {
     } satisfies NotificationSubscription);
     // Deliveries are never deleted, so the one just read is still there for the foreign key.
     await this.dataSource.manager.insert(NotificationSubscription, subscription);
-    const view = toSubscriptionView(subscription);
+    const view = toSubscriptionView(subscription, []);
     return subscription.webhookSecret === null
       ? view
       : { ...view, webhookSecret: subscription.webhookSecret };
   }
 
-  /** A subscription of a delivery the caller may see; another account's is 404 like an unknown. */
+  /**
+   * A subscription of a delivery the caller may see, with what became of its notifications;
+   * another account's is 404 like an unknown one.
+   */
   async findSubscription(
     deliveryId: string,
     subscriptionId: string,
@@ -65,7 +67,11 @@ export class NotificationSubscriptionsService {
       deliveryId: delivery.id,
     });
     if (!subscription) throw subscriptionNotFound(delivery.id, subscriptionId);
-    return toSubscriptionView(subscription);
+    const records = await this.dataSource.manager.find(NotificationDelivery, {
+      where: { subscriptionId: subscription.id },
+      order: { updatedAt: 'ASC', eventId: 'ASC', channel: 'ASC' },
+    });
+    return toSubscriptionView(subscription, records.map(toRecordView));
   }
 }
 
@@ -76,6 +82,7 @@ function newWebhookSecret(): string {
 
 function toSubscriptionView(
   subscription: NotificationSubscription,
+  notifications: NotificationRecordViewDto[],
 ): NotificationSubscriptionViewDto {
   return {
     subscriptionId: subscription.id,
@@ -84,5 +91,17 @@ function toSubscriptionView(
     ...(subscription.sms !== null && { sms: subscription.sms }),
     ...(subscription.webhookUrl !== null && { webhookUrl: subscription.webhookUrl }),
     createdAt: subscription.createdAt.toISOString(),
+    notifications,
+  };
+}
+
+function toRecordView(record: NotificationDelivery): NotificationRecordViewDto {
+  return {
+    eventId: record.eventId,
+    channel: record.channel,
+    status: record.status,
+    attempts: record.attempts,
+    ...(record.lastError !== null && { lastError: record.lastError }),
+    updatedAt: record.updatedAt.toISOString(),
   };
 }

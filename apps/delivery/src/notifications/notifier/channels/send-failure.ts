@@ -7,3 +7,14 @@ export function describeSendFailure(error: unknown): string {
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
   return `${error.message}${cause}`;
 }
+
+/**
+ * A send that cannot succeed however often it is tried (an address the service will not use):
+ * recorded failed at once, not retried.
+ */
+export class PermanentSendFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentSendFailure';
+  }
+}
