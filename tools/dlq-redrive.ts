@@ -1,6 +1,7 @@
 // `npm run dlq:redrive -- <topic> [--dry-run] [--group <id>]`: sends the dead letters of <topic>
 // (in <topic>.dlq) back to <topic>, once their cause is fixed. KAFKA_BROKERS names the brokers
-// (default localhost:9094, the compose Kafka). Running it again sends only newer dead letters.
+// (default localhost:9094, the compose Kafka). Running it again sends only newer dead letters,
+// those that arrived while it ran included: it commits only what it sent.
 import { redriveDeadLetters } from '@drone-delivery/messaging';
 
 async function main(): Promise<void> {

@@ -74,6 +74,10 @@ async function connectGatewayConsumers(
       TOPICS.fleetSnapshotRequests,
       TOPICS.fleetSnapshotReplies,
     ].map((topic) => ({ topic: topic.name, numPartitions: topic.partitions })),
+    {
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+    },
   );
   const consumers: [symbol, string][] = [
     [STREAM_CONSUMERS.deliveryEvents, 'stream.delivery-events'],

@@ -1,6 +1,8 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
 import { AccessTokenVerifier } from '@drone-delivery/http';
+import { inboxPruner } from '@drone-delivery/messaging';
 import { postgresOptions } from '@drone-delivery/persistence';
 import { HealthModule } from '@drone-delivery/service-defaults';
 import {
@@ -42,6 +44,8 @@ class DeliveryHistoryCoreModule {
   }
 }
 
+const INBOX_PRUNER = Symbol('INBOX_PRUNER');
+
 @Module({})
 export class AppModule {
   static register(config: DeliveryHistoryConfig): DynamicModule {
@@ -61,6 +65,21 @@ export class AppModule {
         TimelineModule,
         SearchModule,
         IngestionModule,
+      ],
+      providers: [
+        {
+          // Deletes old inbox entries while the service runs (its lifecycle hooks).
+          provide: INBOX_PRUNER,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource) => {
+            const logger = new Logger('InboxPruner');
+            return inboxPruner({
+              dataSource,
+              retentionMs: config.INBOX_RETENTION_HOURS * 3_600_000,
+              log: (level, message) => logger[level](message),
+            });
+          },
+        },
       ],
     };
   }

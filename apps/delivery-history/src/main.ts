@@ -22,12 +22,14 @@ async function main(): Promise<void> {
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
     beforeListen: async (app) => {
-      await ensureTopicsWithDeadLetters(config.KAFKA_BROKERS, [
+      await ensureTopicsWithDeadLetters(
+        config.KAFKA_BROKERS,
+        [{ topic: TOPICS.deliveryEvents.name, numPartitions: TOPICS.deliveryEvents.partitions }],
         {
-          topic: TOPICS.deliveryEvents.name,
-          numPartitions: TOPICS.deliveryEvents.partitions,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
         },
-      ]);
+      );
       connectReliableKafkaConsumer(app, {
         clientId: DELIVERY_HISTORY_SERVICE,
         brokers: config.KAFKA_BROKERS,

@@ -25,6 +25,10 @@ async function main(): Promise<void> {
         [TOPICS.deliveryEvents, TOPICS.droneTelemetry, TOPICS.notificationCommands].map(
           (topic) => ({ topic: topic.name, numPartitions: topic.partitions }),
         ),
+        {
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+        },
       );
       connectDeliveryConsumers(app, config);
     },

@@ -26,6 +26,10 @@ async function main(): Promise<void> {
         [TOPICS.droneTelemetry, TOPICS.fleetSnapshotRequests, TOPICS.fleetSnapshotReplies].map(
           (topic) => ({ topic: topic.name, numPartitions: topic.partitions }),
         ),
+        {
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+        },
       );
       connectFleetSnapshotConsumer(app, config);
     },

@@ -3,8 +3,20 @@ import { type Admin, Kafka, logLevel } from 'kafkajs';
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
-  /** 1 for a single-broker development cluster; 3 in production. */
+}
+
+/**
+ * How many copies of each partition the cluster keeps, and how many must have a write before
+ * an `acks: all` send succeeds. 1 and 1 suit the demo's single broker; production wants a
+ * replication factor of at least 3 and min.insync.replicas 2, so one broker can fail without
+ * losing an acknowledged message or stopping writes (KAFKA_REPLICATION_FACTOR,
+ * KAFKA_MIN_INSYNC_REPLICAS).
+ */
+export interface TopicDurability {
+  /** Default 1. */
   replicationFactor?: number;
+  /** Default 1. */
+  minInsyncReplicas?: number;
 }
 
 /** How long a service waits at start-up for its topics' partitions to have leaders. */
@@ -15,7 +27,19 @@ const LEADERS_TIMEOUT_MS = 60_000;
  * before it starts, and returns once every partition of every topic has a leader. Topics that
  * already exist are left alone. Returns the names it created.
  */
-export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Promise<string[]> {
+export async function ensureTopics(
+  brokers: string[],
+  topics: TopicSpec[],
+  { replicationFactor = 1, minInsyncReplicas = 1 }: TopicDurability = {},
+): Promise<string[]> {
+  const durability = { replicationFactor, minInsyncReplicas };
+  if (minInsyncReplicas > replicationFactor) {
+    // Every `acks: all` send to such a topic would fail with NOT_ENOUGH_REPLICAS.
+    throw new Error(
+      `min.insync.replicas (${minInsyncReplicas}) exceeds the replication factor ` +
+        `(${replicationFactor})`,
+    );
+  }
   // Errors are handled below; kafkajs' own logging would report a harmless race as an error.
   const admin = new Kafka({
     clientId: 'ensure-topics',
@@ -26,7 +50,7 @@ export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Prom
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((spec) => !existing.has(spec.topic));
-    if (missing.length > 0) await createMissing(admin, missing);
+    if (missing.length > 0) await createMissing(admin, missing, durability);
     // Also for topics that existed: another service may have created them a moment ago. A
     // consumer subscribing before its partitions have leaders gets "This server does not host
     // this topic-partition", and the service exits (seen on a loaded machine at start-up).
@@ -40,14 +64,21 @@ export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Prom
   }
 }
 
-async function createMissing(admin: Admin, missing: TopicSpec[]): Promise<void> {
+async function createMissing(
+  admin: Admin,
+  missing: TopicSpec[],
+  durability: Required<TopicDurability>,
+): Promise<void> {
   try {
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.numPartitions,
-        replicationFactor: spec.replicationFactor ?? 1,
+        replicationFactor: durability.replicationFactor,
+        configEntries: [
+          { name: 'min.insync.replicas', value: String(durability.minInsyncReplicas) },
+        ],
       })),
     });
   } catch (error) {
@@ -88,9 +119,11 @@ async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
 export async function ensureTopicsWithDeadLetters(
   brokers: string[],
   topics: TopicSpec[],
+  durability?: TopicDurability,
 ): Promise<string[]> {
   return ensureTopics(
     brokers,
     topics.flatMap((spec) => [spec, { ...spec, topic: `${spec.topic}.dlq` }]),
+    durability,
   );
 }

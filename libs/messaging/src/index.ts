@@ -5,6 +5,7 @@ export {
   deadLetterTopic,
   type DeadLetterContext,
 } from './consumer/dead-letter';
+export { isDependencyOutage } from './consumer/dependency-outage';
 export { InvalidMessageError } from './consumer/invalid-message.error';
 export { parseMessage } from './consumer/parse-message';
 export {
@@ -18,10 +19,25 @@ export {
   RethrowRpcExceptionFilter,
   type ConsumerReliability,
 } from './consumer/reliable-kafka.server';
-export { ensureTopics, ensureTopicsWithDeadLetters, type TopicSpec } from './ensure-topics';
-export { createInboxTableSql, recordInInbox } from './inbox/inbox';
+export {
+  ensureTopics,
+  ensureTopicsWithDeadLetters,
+  type TopicDurability,
+  type TopicSpec,
+} from './ensure-topics';
+export {
+  addInboxRetentionSql,
+  createInboxTableSql,
+  inboxPruner,
+  recordInInbox,
+} from './inbox/inbox';
 export { createIdempotentProducer, type Producer, type ProducerSettings } from './kafka-producer';
 export { kafkaTransportOptions, type KafkaTransportSettings } from './kafka-transport.options';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
-export { createOutboxTableSql, type OutboxMessage } from './outbox/outbox.schema';
+export {
+  addOutboxLeaseAndRetentionSql,
+  createOutboxTableSql,
+  type OutboxMessage,
+} from './outbox/outbox.schema';
 export { publishMessage, type OutgoingMessage } from './publish-message';
+export { RetentionPruner, type RetentionPrunerOptions } from './retention/retention-pruner';

@@ -40,7 +40,8 @@ export function kafkaTransportOptions(settings: KafkaTransportSettings): KafkaOp
         // Topics are created deliberately at start-up (ensureTopics), never by a stray send.
         allowAutoTopicCreation: false,
       },
-      // The send must be durable before the caller moves on; see publishMessage.
+      // The send must be durable before the caller moves on; see publishMessage. How durable
+      // depends on the topic's replicas: see createIdempotentProducer.
       send: { acks: -1 },
       consumer: {
         groupId: settings.groupId ?? `${settings.clientId}-unused-group`,

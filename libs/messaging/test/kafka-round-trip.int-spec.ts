@@ -33,7 +33,13 @@ import {
   PrimaryColumn,
   QueryRunner,
 } from 'typeorm';
-import { ensureTopics, kafkaTransportOptions, publishMessage } from '../src';
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel } from 'kafkajs';
+import {
+  ensureTopics,
+  ensureTopicsWithDeadLetters,
+  kafkaTransportOptions,
+  publishMessage,
+} from '../src';
 import { postgresOptions, runMigrations } from '@drone-delivery/persistence';
 import {
   createTestDatabase,
@@ -256,5 +262,61 @@ describe('ensureTopics', () => {
     const results = await Promise.all([1, 2, 3, 4].map(() => ensureTopics(brokers, topics)));
     expect(results).toHaveLength(4);
     expect(await ensureTopics(brokers, topics)).toEqual([]);
+  });
+
+  it('creates topics with the configured replication factor and min.insync.replicas', async () => {
+    const topic = uniqueTopic('durable');
+    const brokers = testKafkaBrokers();
+    await ensureTopicsWithDeadLetters(brokers, [{ topic, numPartitions: 2 }], {
+      // The one broker of the harness allows no more.
+      replicationFactor: 1,
+      minInsyncReplicas: 1,
+    });
+    const admin = new Kafka({
+      clientId: 'durability-test',
+      brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const names = [topic, `${topic}.dlq`];
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      expect(topics.flatMap((t) => t.partitions.map((p) => p.replicas.length))).toEqual([
+        1, 1, 1, 1,
+      ]);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: names.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['min.insync.replicas'],
+        })),
+      });
+      for (const resource of resources) {
+        // Set on the topic itself, not inherited from the broker's default.
+        expect(resource.configEntries).toEqual([
+          expect.objectContaining({
+            configName: 'min.insync.replicas',
+            configValue: '1',
+            configSource: ConfigSource.TOPIC_CONFIG,
+          }),
+        ]);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('refuses a min.insync.replicas that no send could satisfy', async () => {
+    await expect(
+      ensureTopics(
+        testKafkaBrokers(),
+        [{ topic: uniqueTopic('unsatisfiable'), numPartitions: 1 }],
+        {
+          replicationFactor: 1,
+          minInsyncReplicas: 2,
+        },
+      ),
+    ).rejects.toThrow('min.insync.replicas (2) exceeds the replication factor (1)');
   });
 });

@@ -11,6 +11,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { metricSampleValue, renderMetrics } from '@drone-delivery/observability';
 import {
+  addOutboxLeaseAndRetentionSql,
   createIdempotentProducer,
   createOutboxTableSql,
   deadLetterTopic,
@@ -175,7 +176,9 @@ describe('outbox metrics', () => {
     database = await createTestDatabase('outbox_metrics');
     dataSource = new DataSource({ type: 'postgres', url: database.url });
     await dataSource.initialize();
-    for (const sql of createOutboxTableSql(table)) await dataSource.query(sql);
+    for (const sql of [...createOutboxTableSql(table), ...addOutboxLeaseAndRetentionSql(table)]) {
+      await dataSource.query(sql);
+    }
     producer = createIdempotentProducer({ clientId: 'outbox-metrics-test', brokers });
     await producer.connect();
   });

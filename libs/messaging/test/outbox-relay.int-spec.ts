@@ -6,10 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import {
+  addInboxRetentionSql,
+  addOutboxLeaseAndRetentionSql,
   createIdempotentProducer,
   createInboxTableSql,
   createOutboxTableSql,
   ensureTopics,
+  inboxPruner,
   OutboxRelay,
   recordInInbox,
 } from '../src';
@@ -39,7 +42,12 @@ describe('OutboxRelay', () => {
     database = await createTestDatabase('outbox_relay');
     dataSource = new DataSource({ type: 'postgres', url: database.url, poolSize: 10 });
     await dataSource.initialize();
-    for (const sql of [...createOutboxTableSql(), ...createInboxTableSql()]) {
+    for (const sql of [
+      ...createOutboxTableSql(),
+      ...addOutboxLeaseAndRetentionSql(),
+      ...createOutboxTableSql('pruned_outbox'),
+      ...addOutboxLeaseAndRetentionSql('pruned_outbox'),
+    ]) {
       await dataSource.query(sql);
     }
   });
@@ -162,6 +170,129 @@ describe('OutboxRelay', () => {
     expectInOrderPerKey(received, keys, 5);
   });
 
+  it('holds no database transaction open while it sends', async () => {
+    const topic = uniqueTopic('outbox-no-transaction');
+    await ensureTopics(brokers, [{ topic, numPartitions: 1 }]);
+    await writeEvents(topic, ['k'], 3);
+    const observer = new DataSource({ type: 'postgres', url: database.url });
+    await observer.initialize();
+    const real = await newProducer();
+    const openTransactions: number[] = [];
+    const watched = {
+      sendBatch: async (batch: Parameters<Producer['sendBatch']>[0]) => {
+        // Every other session of this database: the relay's pool, and the test's.
+        const [{ count }] = await observer.query<[{ count: number }]>(
+          `SELECT count(*)::int AS count FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+              AND backend_type = 'client backend'
+              AND xact_start IS NOT NULL`,
+        );
+        openTransactions.push(count);
+        return real.sendBatch(batch);
+      },
+    } as unknown as Producer;
+    const relay = new OutboxRelay({ dataSource, producer: watched });
+    try {
+      relay.start();
+      await waitFor(async () => (await relay.backlog()) === 0, {
+        timeoutMs: 20_000,
+        description: 'the outbox drained',
+      });
+    } finally {
+      await relay.stop();
+      await observer.destroy();
+    }
+    expect(openTransactions.length).toBeGreaterThan(0);
+    expect(openTransactions.every((count) => count === 0)).toBe(true);
+    expect(await consumeAll(topic, 3)).toHaveLength(3);
+  });
+
+  it('sends the rows of a relay that hung once its lease runs out, in order per key', async () => {
+    const topic = uniqueTopic('outbox-lease');
+    await ensureTopics(brokers, [{ topic, numPartitions: 2 }]);
+    const keys = ['x', 'y'];
+    await writeEvents(topic, keys, 4);
+
+    // A relay whose broker never answers: it claims the first batch and is stuck sending it.
+    let claimedByStuck = 0;
+    let unstick: () => void = () => undefined;
+    const stuckSend = new Promise<void>((resolve) => (unstick = resolve));
+    const stuckProducer = {
+      sendBatch: async (batch: Parameters<Producer['sendBatch']>[0]) => {
+        claimedByStuck = batch.topicMessages!.flatMap((t) => t.messages).length;
+        await stuckSend;
+        throw new Error('Connection error: request timed out');
+      },
+    } as unknown as Producer;
+    const stuck = new OutboxRelay({
+      dataSource,
+      producer: stuckProducer,
+      batchSize: 3,
+      leaseMs: 500,
+    });
+    stuck.start();
+    await waitFor(() => claimedByStuck > 0, { timeoutMs: 10_000, description: 'a stuck claim' });
+
+    const healthy = new OutboxRelay({ dataSource, producer: await newProducer() });
+    healthy.start();
+    try {
+      await waitFor(async () => (await healthy.backlog()) === 0, {
+        timeoutMs: 20_000,
+        description: 'the healthy relay sent every row, the stuck ones too',
+      });
+    } finally {
+      unstick();
+      await Promise.all([healthy.stop(), stuck.stop(0)]);
+    }
+    const received = await consumeAll(topic, 8);
+    expect(new Set(received.map((event) => event.id)).size).toBe(8);
+    expectInOrderPerKey(received, keys, 4);
+  });
+
+  it('deletes published rows older than the retention, and keeps the rest', async () => {
+    const relay = new OutboxRelay({
+      dataSource,
+      producer: await newProducer(),
+      table: 'pruned_outbox',
+      retentionMs: 7 * 24 * 3_600_000,
+      idleDelayMs: 60_000,
+    });
+    const row = async (label: string, publishedAgo: string | null): Promise<void> => {
+      await dataSource.query(
+        `INSERT INTO pruned_outbox (id, topic, key, payload, created_at, published_at)
+         VALUES ($1, 'unused-topic', $2, '{}', now() - interval '30 days',
+                 now() - $3::interval)`,
+        [randomUUID(), label, publishedAgo],
+      );
+    };
+    await row('sent-long-ago', '8 days');
+    await row('sent-long-ago-too', '30 days');
+    await row('sent-lately', '6 days');
+    // Never published, however old: it still has to go out.
+    await row('unsent', null);
+    const keys = async () =>
+      (await dataSource.query<{ key: string }[]>('SELECT key FROM pruned_outbox ORDER BY key')).map(
+        (r) => r.key,
+      );
+
+    expect(await relay.pruneSent()).toBe(2);
+    expect(await keys()).toEqual(['sent-lately', 'unsent']);
+
+    // A running relay prunes on its own, from the start.
+    await row('sent-long-ago-again', '9 days');
+    await dataSource.query(`UPDATE pruned_outbox SET locked_until = now() + interval '1 hour'`);
+    relay.start();
+    try {
+      await waitFor(async () => !(await keys()).includes('sent-long-ago-again'), {
+        timeoutMs: 10_000,
+        description: 'the running relay pruning',
+      });
+    } finally {
+      await relay.stop(0);
+    }
+    expect(await keys()).toEqual(['sent-lately', 'unsent']);
+  });
+
   it('flushes what is left when stopped', async () => {
     const topic = uniqueTopic('outbox-flush');
     await ensureTopics(brokers, [{ topic, numPartitions: 1 }]);
@@ -187,7 +318,9 @@ describe('recordInInbox', () => {
     database = await createTestDatabase('inbox');
     dataSource = new DataSource({ type: 'postgres', url: database.url });
     await dataSource.initialize();
-    for (const sql of createInboxTableSql()) await dataSource.query(sql);
+    for (const sql of [...createInboxTableSql(), ...addInboxRetentionSql()]) {
+      await dataSource.query(sql);
+    }
   });
 
   afterAll(async () => {
@@ -210,5 +343,25 @@ describe('recordInInbox', () => {
     ).rejects.toThrow('the effect failed');
     // The failed attempt left no trace, so a redelivery is handled.
     expect(await dataSource.transaction((m) => recordInInbox(m, 'history', other))).toBe(true);
+  });
+
+  it('forgets entries older than the retention, and keeps the recent ones', async () => {
+    const entry = (eventId: string, handledAgo: string) =>
+      dataSource.query(
+        `INSERT INTO inbox (consumer, event_id, handled_at) VALUES ('pruned', $1, now() - $2::interval)`,
+        [eventId, handledAgo],
+      );
+    await entry('old-1', '15 days');
+    await entry('old-2', '20 days');
+    await entry('recent', '13 days');
+    const pruner = inboxPruner({ dataSource, retentionMs: 14 * 24 * 3_600_000, batchSize: 1 });
+
+    // Batches of one: the pruning goes on until a batch comes back short.
+    expect(await pruner.prune()).toBe(2);
+    const left = await dataSource.query<{ event_id: string }[]>(
+      `SELECT event_id FROM inbox WHERE consumer = 'pruned'`,
+    );
+    expect(left.map((row) => row.event_id)).toEqual(['recent']);
+    expect(await dataSource.transaction((m) => recordInInbox(m, 'pruned', 'recent'))).toBe(false);
   });
 });

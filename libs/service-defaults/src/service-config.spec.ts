@@ -18,6 +18,14 @@ const ENV = {
   KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092,',
 };
 
+/** The messaging settings' defaults: the demo's single broker, a day of sent outbox rows. */
+const MESSAGING_DEFAULTS = {
+  KAFKA_REPLICATION_FACTOR: 1,
+  KAFKA_MIN_INSYNC_REPLICAS: 1,
+  OUTBOX_RETENTION_HOURS: 24,
+  INBOX_RETENTION_HOURS: 336,
+};
+
 describe('ServiceConfig', () => {
   it("reads the shared settings with the service's own default port", () => {
     const config = loadEnvironment(ExampleConfig, ENV);
@@ -28,6 +36,7 @@ describe('ServiceConfig', () => {
       SERVICE_TOKEN_SECRET: ENV.SERVICE_TOKEN_SECRET,
       KAFKA_BROKERS: ['kafka-1:9092', 'kafka-2:9092'],
       GREETING: 'hello',
+      ...MESSAGING_DEFAULTS,
     });
     expect(loadEnvironment(ExampleConfig, { ...ENV, PORT: '8080' }).PORT).toBe(8080);
   });
@@ -60,6 +69,24 @@ describe('ServiceConfig', () => {
       PORT: 3998,
       DATABASE_URL: ENV.DATABASE_URL,
       LOG_LEVEL: 'log',
+      ...MESSAGING_DEFAULTS,
     });
+  });
+
+  it('reads the messaging settings, and refuses ones that are no count', () => {
+    const config = loadEnvironment(ExampleConfig, {
+      ...ENV,
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+      INBOX_RETENTION_HOURS: '480',
+    });
+    expect(config).toMatchObject({ KAFKA_REPLICATION_FACTOR: 3, KAFKA_MIN_INSYNC_REPLICAS: 2 });
+    expect(config.INBOX_RETENTION_HOURS).toBe(480);
+    expect(() =>
+      loadEnvironment(ExampleConfig, { ...ENV, KAFKA_MIN_INSYNC_REPLICAS: '0' }),
+    ).toThrow(/KAFKA_MIN_INSYNC_REPLICAS must not be less than 1/);
+    expect(() =>
+      loadEnvironment(ExampleConfig, { ...ENV, OUTBOX_RETENTION_HOURS: 'a day' }),
+    ).toThrow(/OUTBOX_RETENTION_HOURS/);
   });
 });

@@ -27,6 +27,31 @@ export class ServiceConfig {
   DATABASE_URL!: string;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: LogLevel = 'log';
+
+  // Messaging: read by the services that create Kafka topics, or have an outbox or an inbox.
+
+  /**
+   * Copies of each partition of the topics a service creates: 1 on the demo's one broker, at
+   * least 3 in production.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(16) KAFKA_REPLICATION_FACTOR: number = 1;
+
+  /**
+   * Replicas that must have a message before an `acks: all` send succeeds, set on the topics a
+   * service creates: 1 on the demo's one broker, 2 in production (with a replication factor of
+   * 3), so an acknowledged message survives the loss of a broker. At most the replication factor.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(16) KAFKA_MIN_INSYNC_REPLICAS: number = 1;
+
+  /** Hours a published outbox row is kept (to look back at what was sent) before it is deleted. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(87_600) OUTBOX_RETENTION_HOURS: number = 24;
+
+  /**
+   * Hours an inbox entry (an event id already handled) is kept. It must exceed the Kafka
+   * retention of the topics consumed (7 days by default) plus the time a dead letter may wait for
+   * its redrive: a duplicate arriving after its entry was deleted is handled again.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(87_600) INBOX_RETENTION_HOURS: number = 14 * 24;
 }
 
 /** ...and the shared secret of the service tokens, for services that call or serve others. */

@@ -43,6 +43,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       producer: this.producer,
       table,
       idleDelayMs: config.OUTBOX_POLL_MS,
+      retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
       log: (level, message) => this.logger[level](message),
     });
     dataSource.subscribers.push(new OutboxCommitSubscriber(settings.outbox, table, this));

@@ -1,3 +1,4 @@
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { Kafka, logLevel } from 'kafkajs';
 import { createIdempotentProducer } from '../kafka-producer';
 import { DLQ_HEADERS, deadLetterTopic } from './dead-letter';
@@ -24,7 +25,11 @@ export interface RedriveResult {
  * Sends dead letters back to the topic they came from, once the cause is fixed: same key (so
  * the same partition and order among its key), same value, the original headers without the
  * dlq-* ones, plus `dlq-redriven-from-offset`. Reads `<topic>.dlq` up to its end as of the start
- * and stops there, committing as it goes.
+ * and stops there.
+ *
+ * Offsets are committed by hand, each only once its message was sent and acknowledged: a dead
+ * letter that arrives during the run lies beyond the end and stays uncommitted, so the next run
+ * sends it. (kafkajs' autocommit would commit it unsent.)
  */
 export async function redriveDeadLetters(options: RedriveOptions): Promise<RedriveResult> {
   const source = deadLetterTopic(options.topic);
@@ -35,62 +40,73 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
     logLevel: logLevel.WARN,
   });
   const admin = kafka.admin();
-  await admin.connect();
   const groupId = options.groupId ?? `${source}-redrive`;
-  const ends = new Map(
-    (await admin.fetchTopicOffsets(source)).map((p) => [p.partition, Number(p.high)]),
+  await admin.connect();
+  const [offsets, [committed]] = await Promise.all([
+    admin.fetchTopicOffsets(source),
+    // Where this group stopped last time (-1: never ran).
+    retryWhileRetriable.execute(() => admin.fetchOffsets({ groupId, topics: [source] })),
+  ]).finally(() => admin.disconnect());
+  const committedAt = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+  const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
+  // A partition is left to do while its next offset is below the end. The next offset is the
+  // committed one, or the low watermark when retention deleted the messages up to there: a
+  // partition emptied by retention has nothing left, whatever this group committed.
+  const remaining = new Set(
+    offsets
+      .filter((p) => Math.max(committedAt.get(p.partition) ?? -1, Number(p.low)) < Number(p.high))
+      .map((p) => p.partition),
   );
-  // Where this group stopped last time: a partition it has read to the end is done already.
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [source] });
-  const from = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-  await admin.disconnect();
-  const total = [...ends.values()].reduce((sum, high) => sum + high, 0);
+  const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   say(`${source}: ${total} dead letters in all partitions; redriving what this group has not`);
+  if (remaining.size === 0) return finish(0);
 
   const producer = createIdempotentProducer({ clientId: 'dlq-redrive', brokers: options.brokers });
   const consumer = kafka.consumer({ groupId });
   await Promise.all([producer.connect(), consumer.connect()]);
   let redriven = 0;
-  const done = new Set<number>(
-    [...ends]
-      .filter(([partition, high]) => (from.get(partition) ?? -1) >= high || high === 0)
-      .map(([p]) => p),
-  );
   try {
     await consumer.subscribe({ topic: source, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      if (done.size === ends.size) return resolve();
+      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+      const finished = (partition: number) => {
+        remaining.delete(partition);
+        if (remaining.size === 0) resolve();
+      };
       consumer
         .run({
-          autoCommit: !options.dryRun,
-          eachMessage: async ({ partition, message }) => {
-            const high = ends.get(partition) ?? 0;
-            if (Number(message.offset) < high) {
-              const headers = Object.fromEntries(
-                Object.entries(message.headers ?? {}).filter(
-                  ([name]) => !Object.values<string>(DLQ_HEADERS).includes(name),
-                ),
-              );
-              if (!options.dryRun) {
-                await producer.send({
-                  topic: String(message.headers?.[DLQ_HEADERS.sourceTopic] ?? options.topic),
-                  acks: -1,
-                  messages: [
-                    {
-                      key: message.key,
-                      value: message.value,
-                      headers: { ...headers, 'dlq-redriven-from-offset': message.offset },
+          autoCommit: false,
+          eachMessage: async (payload) => {
+            const { partition, message } = payload;
+            const offset = Number(message.offset);
+            const end = ends.get(partition) ?? 0;
+            if (offset >= end) {
+              // Arrived after the start: left uncommitted for the next run.
+              payload.pause();
+              return finished(partition);
+            }
+            if (!options.dryRun) {
+              await producer.send({
+                topic: String(message.headers?.[DLQ_HEADERS.sourceTopic] ?? options.topic),
+                acks: -1,
+                messages: [
+                  {
+                    key: message.key,
+                    value: message.value,
+                    headers: {
+                      ...withoutDeadLetterHeaders(message.headers),
+                      'dlq-redriven-from-offset': message.offset,
                     },
-                  ],
-                });
-              }
-              redriven++;
-              if (redriven % 100 === 0) say(`${redriven} redriven`);
+                  },
+                ],
+              });
+              await consumer.commitOffsets([
+                { topic: source, partition, offset: String(offset + 1) },
+              ]);
             }
-            if (Number(message.offset) >= high - 1) {
-              done.add(partition);
-              if (done.size === ends.size) resolve();
-            }
+            redriven++;
+            if (redriven % 100 === 0) say(`${redriven} redriven`);
+            if (offset >= end - 1) finished(partition);
           },
         })
         .catch(reject);
@@ -98,6 +114,27 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
   } finally {
     await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
   }
-  say(`${options.dryRun ? 'would redrive' : 'redrove'} ${redriven} message(s) to ${options.topic}`);
-  return { redriven };
+  return finish(redriven);
+
+  function finish(count: number): RedriveResult {
+    say(`${options.dryRun ? 'would redrive' : 'redrove'} ${count} message(s) to ${options.topic}`);
+    return { redriven: count };
+  }
+}
+
+/**
+ * A cluster that just started answers "the coordinator is loading" for a while, and kafkajs'
+ * admin passes that on at once.
+ */
+const retryWhileRetriable = retry(
+  handleWhen((error) => (error as { retriable?: boolean }).retriable === true),
+  { maxAttempts: 10, backoff: new ExponentialBackoff({ initialDelay: 300, maxDelay: 5_000 }) },
+);
+
+function withoutDeadLetterHeaders<T>(headers: Record<string, T> | undefined): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).filter(
+      ([name]) => !Object.values<string>(DLQ_HEADERS).includes(name),
+    ),
+  );
 }

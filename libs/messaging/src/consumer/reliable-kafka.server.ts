@@ -5,10 +5,13 @@ import {
   type ReadPacket,
   ServerKafka,
 } from '@nestjs/microservices';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import { type Consumer } from 'kafkajs';
 import { type Observable, throwError } from 'rxjs';
 import { consumerMetrics, type ConsumerMetrics, secondsSince } from '@drone-delivery/observability';
 import { deadLetterHeaders, deadLetterTopic } from './dead-letter';
+import { isDependencyOutage } from './dependency-outage';
 import { InvalidMessageError } from './invalid-message.error';
 
 export interface ConsumerReliability {
@@ -16,6 +19,16 @@ export interface ConsumerReliability {
   maxAttempts: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
+  /**
+   * Tells a dependency being down from a failure of the message itself. A message that fails
+   * with such an error is kept and retried, with a backoff from `outageInitialBackoffMs` up to
+   * `outageMaxBackoffMs`, until the dependency is back; these tries do not count as attempts.
+   * A service with dependencies of its own extends it:
+   *   `(error) => isDependencyOutage(error) || error instanceof WarehouseUnavailableError`
+   */
+  isDependencyOutage: (error: unknown) => boolean;
+  outageInitialBackoffMs: number;
+  outageMaxBackoffMs: number;
 }
 
 /** Subscribe attempts at start-up (about 10 s in all) before a service gives up. */
@@ -25,7 +38,13 @@ export const DEFAULT_CONSUMER_RELIABILITY: ConsumerReliability = {
   maxAttempts: 5,
   initialBackoffMs: 200,
   maxBackoffMs: 5_000,
+  isDependencyOutage,
+  outageInitialBackoffMs: 500,
+  outageMaxBackoffMs: 30_000,
 };
+
+/** The longest a wait goes without a heartbeat, well inside kafkajs' 30 s session timeout. */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
  * Nest's Kafka transport with the delivery guarantees this system needs. `@EventPattern`
@@ -34,6 +53,10 @@ export const DEFAULT_CONSUMER_RELIABILITY: ConsumerReliability = {
  *   alone would retry it forever and block its partition);
  * - then, or at once for an InvalidMessageError, it is published to `<topic>.dlq` with the
  *   reason and its origin in headers, and the partition moves on;
+ * - a failure because a dependency is down (the database, the broker: isDependencyOutage) is not
+ *   the message's: it waits with a capped backoff until the dependency is back, however long
+ *   that takes, heartbeating, without spending the message's attempts, so an outage
+ *   dead-letters nothing (its partition waits meanwhile, as every message would fail alike);
  * - the offset is committed only after the handler resolved (its transaction committed) or the
  *   dead letter was acknowledged, because kafkajs commits only what `eachMessage` finished.
  *
@@ -42,6 +65,9 @@ export const DEFAULT_CONSUMER_RELIABILITY: ConsumerReliability = {
 export class ReliableKafkaServer extends ServerKafka {
   private readonly reliability: ConsumerReliability;
   private readonly metrics: ConsumerMetrics;
+  private readonly outageBackoff: ExponentialBackoff<unknown>;
+  /** Aborted by close(): a message waiting out an outage gives up, uncommitted. */
+  private stopping = new AbortController();
 
   constructor(
     options: NonNullable<KafkaOptions['options']>,
@@ -51,6 +77,17 @@ export class ReliableKafkaServer extends ServerKafka {
     this.reliability = { ...DEFAULT_CONSUMER_RELIABILITY, ...reliability };
     // The group as the broker knows it (Nest appends `-server`), as kafka-consumer-groups shows it.
     this.metrics = consumerMetrics(this.groupId);
+    this.outageBackoff = new ExponentialBackoff({
+      initialDelay: this.reliability.outageInitialBackoffMs,
+      maxDelay: this.reliability.outageMaxBackoffMs,
+    });
+  }
+
+  override async close(): Promise<void> {
+    // kafkajs' disconnect waits for the messages being handled; one waiting for a database to
+    // come back would hold the shutdown for as long as the outage lasts.
+    this.stopping.abort();
+    await super.close();
   }
 
   /**
@@ -60,6 +97,7 @@ export class ReliableKafkaServer extends ServerKafka {
    * answer "This server does not host this topic-partition" now and then, and the service exited.
    */
   override async bindEvents(consumer: Consumer): Promise<void> {
+    this.stopping = new AbortController();
     for (let attempt = 1; ; attempt++) {
       try {
         return await super.bindEvents(consumer);
@@ -97,12 +135,26 @@ export class ReliableKafkaServer extends ServerKafka {
     const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.reliability;
     const topic = context.getTopic();
     const started = performance.now();
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    let outage: IBackoff<unknown> | undefined;
+    for (;;) {
       try {
         const result: unknown = await super.handleEvent(pattern, packet, context);
         this.metrics.observeMessage(topic, 'handled', secondsSince(started));
         return result;
       } catch (error) {
+        if (!(error instanceof InvalidMessageError) && this.reliability.isDependencyOutage(error)) {
+          outage = outage ? outage.next(undefined) : this.outageBackoff.next();
+          const delay = Math.round(outage.duration);
+          this.logger.warn(
+            `${where(context)} waits ${delay} ms for a dependency that is down (not counted as ` +
+              `an attempt): ${describe(error)}`,
+          );
+          await this.waitKeepingMembership(delay, context);
+          continue;
+        }
+        outage = undefined;
+        attempt++;
         if (error instanceof InvalidMessageError || attempt >= maxAttempts) {
           await this.deadLetter(context, error, attempt);
           this.metrics.observeMessage(topic, 'dead_lettered', secondsSince(started));
@@ -111,13 +163,26 @@ export class ReliableKafkaServer extends ServerKafka {
         this.metrics.countRetry(topic);
         const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
         this.logger.warn(
-          `${context.getTopic()}[${context.getPartition()}]@${context.getMessage().offset} failed ` +
-            `(attempt ${attempt}/${maxAttempts}), retrying in ${delay} ms: ${describe(error)}`,
+          `${where(context)} failed (attempt ${attempt}/${maxAttempts}), retrying in ${delay} ms: ` +
+            describe(error),
         );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        // A long backoff must not make the broker think this consumer died.
-        await context.getHeartbeat()();
+        await this.waitKeepingMembership(delay, context);
       }
+    }
+  }
+
+  /**
+   * Sleeps, heartbeating now and then: a long wait must not make the broker think this consumer
+   * died and hand its partitions to another. Throws when the server closes meanwhile, so the
+   * message is not committed and is handled again after the restart.
+   */
+  private async waitKeepingMembership(ms: number, context: KafkaContext): Promise<void> {
+    const signal = this.stopping.signal;
+    for (let left = ms; left > 0; left -= HEARTBEAT_EVERY_MS) {
+      await sleep(Math.min(left, HEARTBEAT_EVERY_MS), undefined, { signal }).catch(() => {
+        throw new Error(`${where(context)} left unhandled: the consumer is stopping`);
+      });
+      await context.getHeartbeat()();
     }
   }
 
@@ -178,6 +243,10 @@ function encode(value: unknown): Buffer | string | null {
   if (value === null || value === undefined) return null;
   if (Buffer.isBuffer(value) || typeof value === 'string') return value;
   return JSON.stringify(value);
+}
+
+function where(context: KafkaContext): string {
+  return `${context.getTopic()}[${context.getPartition()}]@${context.getMessage().offset}`;
 }
 
 function describe(error: unknown): string {

@@ -1,6 +1,10 @@
 import { type EntityManager } from 'typeorm';
+import { RetentionPruner, type RetentionPrunerOptions } from '../retention/retention-pruner';
 
-/** The inbox table, for a service's migration: one row per (consumer, event) handled. */
+/**
+ * The inbox table, for a service's migration, followed by addInboxRetentionSql: one row per
+ * (consumer, event) handled.
+ */
 export function createInboxTableSql(table = 'inbox'): string[] {
   return [
     `CREATE TABLE ${table} (
@@ -10,6 +14,31 @@ export function createInboxTableSql(table = 'inbox'): string[] {
        PRIMARY KEY (consumer, event_id)
      )`,
   ];
+}
+
+/**
+ * An index on `handled_at`, for a new migration: the inbox pruner deletes by age (see
+ * inboxPruner). A no-op where it ran before.
+ */
+export function addInboxRetentionSql(table = 'inbox'): string[] {
+  return [`CREATE INDEX IF NOT EXISTS ${table}_handled_at ON ${table} (handled_at)`];
+}
+
+/**
+ * Deletes inbox entries older than `retentionMs` (INBOX_RETENTION_HOURS), now and then.
+ *
+ * The retention must exceed how long a duplicate can still arrive: the Kafka retention of the
+ * topics the inbox deduplicates (7 days by default), plus the time a dead letter may wait for a
+ * redrive. An entry pruned earlier lets a late duplicate through as a new event.
+ */
+export function inboxPruner(
+  options: Omit<RetentionPrunerOptions, 'table' | 'timestampColumn'> & { table?: string },
+): RetentionPruner {
+  return new RetentionPruner({
+    ...options,
+    table: options.table ?? 'inbox',
+    timestampColumn: 'handled_at',
+  });
 }
 
 /**

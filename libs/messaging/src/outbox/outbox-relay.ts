@@ -1,6 +1,7 @@
 import { type DataSource } from 'typeorm';
 import { countOutboxPublished, registerOutboxBacklog } from '@drone-delivery/observability';
 import { type Producer } from '../kafka-producer';
+import { RetentionPruner } from '../retention/retention-pruner';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -11,6 +12,19 @@ export interface OutboxRelayOptions {
   idleDelayMs?: number;
   /** Longest pause after failures (broker or database down); doubles from 100 ms up to it. */
   maxBackoffMs?: number;
+  /**
+   * How long a claim keeps other relays off the claimed rows' keys (default 30 s). A relay that
+   * dies holding a claim delays those keys by this much; a send that takes longer than this may
+   * be repeated by another relay (at least once still holds, and so does the order per key).
+   */
+  leaseMs?: number;
+  /**
+   * Published rows older than this are deleted, on a timer (OUTBOX_RETENTION_HOURS). They serve
+   * only to look back at what was sent. Unset: kept forever.
+   */
+  retentionMs?: number;
+  /** Pause between prunings of published rows (default 10 min). */
+  pruneIntervalMs?: number;
   log?: (level: 'warn' | 'error' | 'log', message: string) => void;
 }
 
@@ -21,25 +35,36 @@ interface OutboxRow {
   key: string;
   payload: unknown;
   headers: Record<string, string>;
+  /** The claim's `locked_until`, as Postgres wrote it (to the microsecond). */
+  lease: string;
 }
 
-/** Namespace of the per-key advisory locks (the first half of the two-int lock key). */
+/** Namespace of the claim lock (the first half of the two-int advisory lock key). */
 const RELAY_LOCK_NAMESPACE = 4_242_002;
 
 /**
- * Publishes outbox rows to Kafka: claims a batch, sends it and waits for the broker's ack, marks
- * it published, commits. A crash or a broker outage anywhere in between leaves the rows
- * unpublished, so they are sent again later: at least once, never lost; consumers deduplicate by
- * event id. Any number of relays may run against one outbox:
- * - `FOR UPDATE SKIP LOCKED`: two relays never claim the same row;
- * - a transaction-scoped advisory lock per key: while one relay holds rows of a key, the others
- *   skip that key entirely, so a key's later events cannot overtake its earlier ones.
+ * Publishes outbox rows to Kafka in three steps, none of which holds a transaction open while
+ * Kafka is called (a slow broker would otherwise keep row locks and a pooled connection, and
+ * hold back vacuum, for as long as it is slow):
+ * 1. claim: in one short transaction, lease a batch of unpublished rows (`locked_until`);
+ * 2. send the batch and wait for the broker's ack;
+ * 3. mark the rows published, in one statement.
+ * A crash or an outage anywhere in between leaves the rows unpublished, so they are sent again
+ * once the lease runs out: at least once, never lost; consumers deduplicate by event id.
+ *
+ * Any number of relays may run against one outbox. Claims take turns (an advisory lock held for
+ * the claim's few milliseconds), so each claim sees the leases of those before it, and a claim
+ * takes only keys that no live lease holds, each from its oldest unpublished row on: a key's
+ * rows are with one relay at a time, in order, so its later events cannot overtake its earlier
+ * ones.
  */
 export class OutboxRelay {
   private readonly table: string;
   private readonly batchSize: number;
   private readonly idleDelayMs: number;
   private readonly maxBackoffMs: number;
+  private readonly leaseSeconds: number;
+  private readonly pruner: RetentionPruner | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
@@ -55,6 +80,17 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100;
     this.idleDelayMs = options.idleDelayMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.leaseSeconds = (options.leaseMs ?? 30_000) / 1_000;
+    if (options.retentionMs !== undefined) {
+      this.pruner = new RetentionPruner({
+        dataSource: options.dataSource,
+        table: this.table,
+        timestampColumn: 'published_at',
+        retentionMs: options.retentionMs,
+        intervalMs: options.pruneIntervalMs,
+        log: options.log,
+      });
+    }
   }
 
   /** Claims, sends and marks one batch; returns how many rows it published. */
@@ -67,20 +103,13 @@ export class OutboxRelay {
     return published;
   }
 
-  private claimSendAndMark(): Promise<number> {
-    return this.options.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT position, id, topic, key, payload, headers FROM ${this.table}
-          WHERE published_at IS NULL
-            AND pg_try_advisory_xact_lock(${RELAY_LOCK_NAMESPACE}, hashtext(key))
-          ORDER BY position
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
-      );
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, OutboxRow[]>();
-      for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+  private async claimSendAndMark(): Promise<number> {
+    const rows = await this.claim();
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    const positions = rows.map((row) => row.position);
+    try {
       await this.options.producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, topicRows]) => ({
@@ -92,11 +121,55 @@ export class OutboxRelay {
           })),
         })),
       });
-      await manager.query(
-        `UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1::bigint[])`,
-        [rows.map((row) => row.position)],
+    } catch (error) {
+      // Free the keys for the next try at once (unless the lease ran out and another relay holds
+      // them now); if this fails too, the lease runs out.
+      await this.options.dataSource
+        .query(
+          `UPDATE ${this.table} SET locked_until = NULL
+            WHERE position = ANY($1::bigint[]) AND locked_until = $2::timestamptz`,
+          [positions, rows[0].lease],
+        )
+        .catch(() => undefined);
+      throw error;
+    }
+    await this.options.dataSource.query(
+      `UPDATE ${this.table} SET published_at = now(), locked_until = NULL
+        WHERE position = ANY($1::bigint[])`,
+      [positions],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Leases the oldest unpublished rows of keys that no live lease holds, up to a batch, in the
+   * order they were written.
+   */
+  private claim(): Promise<OutboxRow[]> {
+    return this.options.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        RELAY_LOCK_NAMESPACE,
+        this.table,
+      ]);
+      // A statement of its own, so its snapshot is taken after the lock: it sees every lease
+      // that the claims before it committed.
+      return manager.query<OutboxRow[]>(
+        `WITH claimed AS (
+           UPDATE ${this.table} SET locked_until = now() + make_interval(secs => $2)
+            WHERE position = ANY(ARRAY(
+              SELECT position FROM ${this.table} candidate
+               WHERE published_at IS NULL
+                 AND NOT EXISTS (
+                   SELECT 1 FROM ${this.table} held
+                    WHERE held.key = candidate.key
+                      AND held.published_at IS NULL
+                      AND held.locked_until > now())
+               ORDER BY position
+               LIMIT $1))
+            RETURNING position, id, topic, key, payload, headers, locked_until::text AS lease)
+         SELECT * FROM claimed ORDER BY position`,
+        [this.batchSize, this.leaseSeconds],
       );
-      return rows.length;
     });
   }
 
@@ -114,6 +187,12 @@ export class OutboxRelay {
     this.stopping = false;
     this.unregisterBacklog ??= registerOutboxBacklog(this.table, () => this.backlog());
     this.running = this.loop();
+    this.pruner?.start();
+  }
+
+  /** Deletes published rows older than the retention now; returns how many (0 without one). */
+  pruneSent(): Promise<number> {
+    return this.pruner?.prune() ?? Promise.resolve(0);
   }
 
   /** Nudges an idle relay, e.g. right after a commit that wrote outbox rows. */
@@ -129,7 +208,7 @@ export class OutboxRelay {
   async stop(flushTimeoutMs = 5_000): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    await this.running;
+    await Promise.all([this.running, this.pruner?.stop()]);
     this.running = undefined;
     // A stopped relay measures nothing more: its DataSource may be destroyed next.
     this.unregisterBacklog?.();
