@@ -64,10 +64,22 @@ export async function createServiceApp(
   return app;
 }
 
+/**
+ * How long an idle keep-alive connection stays open (announced as `Keep-Alive: timeout=65`).
+ * Callers pool connections and must close idle ones first: were the server first, a request
+ * sent on a connection it is closing dies as "socket hang up", a 502 at the gateway. Node's
+ * default (5 s) is shorter than the gateway proxy's pool keeps them; 65 s is well above it.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function applyServiceDefaults(
   app: NestExpressApplication,
   options: ServiceAppOptions,
 ): void {
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node wants the headers' timeout above the keep-alive one.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   serveMetrics(app, options.serviceName);
   app.use(
     (

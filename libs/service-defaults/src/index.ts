@@ -21,3 +21,10 @@ export {
 export { requestValidationPipe, toFieldErrors } from './request-validation.pipe';
 export { startService, type StartServiceOptions } from './start-service';
 export { GeoPointDto } from './dto/geo-point.dto';
+export {
+  EARLIEST_INSTANT,
+  IsInstant,
+  LATEST_INSTANT,
+  parseInstant,
+} from './dto/is-instant.validator';
+export { MAX_INPUT_DEPTH, unstorableInput } from './storable-input';

@@ -60,7 +60,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .getRequest<{ method: string; originalUrl?: string; url: string }>();
     const { problem, headers } = this.toProblem(exception);
     const route = `${request.method} ${request.originalUrl ?? request.url}`;
-    if (problem.status < 500) {
+    if (isPostgresDataError(exception)) {
+      // A 400 all the same, but validation at entry should have caught it: say where.
+      this.logger.warn(
+        `${route} reached the database with a value it refused: ${describe(exception)}`,
+      );
+    } else if (problem.status < 500) {
       // The client's mistake: the answer says it all.
     } else if (!(exception instanceof HttpException)) {
       this.logger.error(
@@ -124,6 +129,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: {},
       };
     }
+    if (isPostgresDataError(exception)) {
+      return {
+        problem: {
+          type: 'https://drone-delivery.example/problems/validation',
+          title: 'Your request is not valid',
+          status: HttpStatus.BAD_REQUEST,
+          detail: 'A value in the request cannot be stored as it is.',
+        },
+        headers: {},
+      };
+    }
     return {
       problem: {
         type: 'about:blank',
@@ -134,6 +150,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       headers: {},
     };
   }
+}
+
+/**
+ * Postgres refusing a value: class 22 (data exception: NUL in text, a time out of range, a
+ * number too large for its column) or 23514 (a CHECK constraint). The request carried it, so it
+ * is the client's 400, not our 500. This is the last line: each case found is also checked at
+ * entry, where the client learns which field is wrong.
+ */
+function isPostgresDataError(exception: unknown): boolean {
+  const code =
+    (exception as { driverError?: { code?: unknown } } | undefined)?.driverError?.code ??
+    (exception as { code?: unknown } | undefined)?.code;
+  return (
+    exception instanceof Error &&
+    typeof code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(code) &&
+    (code.startsWith('22') || code === '23514')
+  );
 }
 
 function statusTitle(status: number): string {

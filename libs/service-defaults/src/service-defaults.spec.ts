@@ -14,6 +14,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsString, Min, ValidateNested } from 'class-validator';
 import { isProblemDetails, type ProblemDetails } from '@drone-delivery/contracts';
 import { ServiceTokenGuard, ServiceTokens } from '@drone-delivery/http';
+import { QueryFailedError } from 'typeorm';
 import { applyServiceDefaults } from './create-service-app';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
@@ -43,6 +44,18 @@ class ExampleController {
   @UseGuards(ServiceTokenGuard)
   ping(): { ok: true } {
     return { ok: true };
+  }
+
+  /** As a repository's save fails when Postgres refuses a value (22021: NUL in text). */
+  @Get('refused-by-postgres')
+  refusedByPostgres(): never {
+    const driverError = Object.assign(
+      new Error('invalid byte sequence for encoding "UTF8": 0x00'),
+      {
+        code: '22021',
+      },
+    );
+    throw new QueryFailedError('INSERT INTO packages …', [], driverError);
   }
 
   @Get('boom')
@@ -115,6 +128,41 @@ describe('service defaults', () => {
     const response = await fetch(`${url}/orders/not-a-uuid`);
     expect(response.status).toBe(400);
     expect(isProblemDetails(await response.json())).toBe(true);
+  });
+
+  it('answers text Postgres cannot store, NUL or a lone surrogate, with a 400 naming the field', async () => {
+    for (const name of ['a\u0000b', 'a\ud800b']) {
+      const response = await post(
+        JSON.stringify({ name, package: { size: 'small', weightKg: 1 } }),
+      );
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as ProblemDetails;
+      expect(body.errors?.map((error) => error.field)).toEqual(['name']);
+    }
+    const inPath = await fetch(`${url}/orders/%00`);
+    expect(inPath.status).toBe(400);
+    expect((await inPath.json()) as ProblemDetails).toMatchObject({
+      errors: [{ field: 'id' }],
+    });
+  });
+
+  it('answers a body nested deeper than any API needs with a 400, not a stack overflow', async () => {
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const response = await post(`{"name":"x","package":${deep}}`);
+    expect(response.status).toBe(400);
+    expect(isProblemDetails(await response.json())).toBe(true);
+  });
+
+  it('answers a value Postgres refused (a data exception) with a 400 problem', async () => {
+    const response = await fetch(`${url}/refused-by-postgres`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(isProblemDetails(await response.json())).toBe(true);
+  });
+
+  it('keeps idle connections longer than the gateway keeps them in its pool (30 s)', async () => {
+    const response = await fetch(`${url}/orders/not-a-uuid`);
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
   });
 
   it('hides the details of unexpected errors', async () => {

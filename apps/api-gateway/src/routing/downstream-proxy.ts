@@ -28,6 +28,8 @@ class DownstreamTimeoutError extends Error {
   }
 }
 
+const IDLE_CONNECTION_MS = 30_000;
+
 /** Errors the forwarding reports to the request's `next`, kept until the proxy's error event. */
 const failures = new WeakMap<IncomingMessage, Next>();
 
@@ -40,8 +42,17 @@ const failures = new WeakMap<IncomingMessage, Next>();
 @Injectable()
 export class DownstreamProxy implements OnApplicationShutdown {
   private readonly logger = new Logger(DownstreamProxy.name);
-  /** Keep-alive connections, pooled per instance address (the target is an address, not a name). */
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  /**
+   * Keep-alive connections, pooled per instance address (the target is an address, not a name).
+   * Idle ones close after IDLE_CONNECTION_MS, well before the services do (KEEP_ALIVE_TIMEOUT_MS,
+   * 65 s): a connection the service closes first may take a request on its way out, which then
+   * fails as "socket hang up" (a 502). Without `timeout`, Node's agent never closes idle ones.
+   */
+  private readonly agent = new Agent({
+    keepAlive: true,
+    maxSockets: 256,
+    timeout: IDLE_CONNECTION_MS,
+  });
   private readonly proxies: Record<PublicService, RequestHandler<ForwardedRequest>>;
 
   constructor(

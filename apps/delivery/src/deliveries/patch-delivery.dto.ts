@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsRFC3339, ValidateIf, ValidateNested } from 'class-validator';
+import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
 import { type PatchDeliveryRequest } from '@drone-delivery/contracts';
-import { GeoPointDto } from '@drone-delivery/service-defaults';
+import { GeoPointDto, IsInstant } from '@drone-delivery/service-defaults';
 
 // Absent means "keep"; null would mean "clear", which no field here supports, so it is rejected.
 const GIVEN = (_: object, value: unknown) => value !== undefined;
@@ -21,21 +21,21 @@ export class PatchDeliveryDto implements PatchDeliveryRequest {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @ValidateIf(GIVEN)
-  @IsRFC3339()
+  @IsInstant()
   deadline?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @ValidateIf(GIVEN)
-  @IsRFC3339()
+  @IsInstant()
   pickupTime?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @ValidateIf(GIVEN)
-  @IsRFC3339()
+  @IsInstant()
   pickupEta?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @ValidateIf(GIVEN)
-  @IsRFC3339()
+  @IsInstant()
   dropoffEta?: string;
 }

@@ -1,20 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsObject,
-  IsRFC3339,
-  IsUUID,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
 import {
   CONFIRMATION_TYPES,
   type ConfirmationType,
   type PutDeliveryRequest,
 } from '@drone-delivery/contracts';
-import { GeoPointDto } from '@drone-delivery/service-defaults';
+import { GeoPointDto, IsInstant } from '@drone-delivery/service-defaults';
 
 /** `PUT /internal/v1/deliveries/{deliveryId}`: the whole delivery, as the scheduler planned it. */
 export class PutDeliveryDto implements PutDeliveryRequest {
@@ -45,7 +37,7 @@ export class PutDeliveryDto implements PutDeliveryRequest {
   @ApiPropertyOptional({ format: 'date-time' })
   // Absent means "as soon as possible"; null is not a time, so it is rejected rather than skipped.
   @ValidateIf((_, value) => value !== undefined)
-  @IsRFC3339()
+  @IsInstant()
   pickupTime?: string;
 
   @ApiPropertyOptional({
@@ -53,7 +45,7 @@ export class PutDeliveryDto implements PutDeliveryRequest {
     description: 'After pickupTime when both are given.',
   })
   @ValidateIf((_, value) => value !== undefined)
-  @IsRFC3339()
+  @IsInstant()
   deadline?: string;
 
   @ApiProperty({ example: false })
@@ -65,10 +57,10 @@ export class PutDeliveryDto implements PutDeliveryRequest {
   confirmationRequired!: ConfirmationType;
 
   @ApiProperty({ format: 'date-time' })
-  @IsRFC3339()
+  @IsInstant()
   pickupEta!: string;
 
   @ApiProperty({ format: 'date-time' })
-  @IsRFC3339()
+  @IsInstant()
   dropoffEta!: string;
 }

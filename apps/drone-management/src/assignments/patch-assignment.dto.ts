@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsRFC3339, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { type PatchAssignmentRequest } from '@drone-delivery/contracts';
-import { GeoPointDto } from '@drone-delivery/service-defaults';
+import { GeoPointDto, IsInstant } from '@drone-delivery/service-defaults';
 
 /** `PATCH /internal/v1/assignments/{deliveryId}`: re-plan with the same drone. */
 export class PatchAssignmentDto implements PatchAssignmentRequest {
@@ -15,6 +15,6 @@ export class PatchAssignmentDto implements PatchAssignmentRequest {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsRFC3339()
+  @IsInstant()
   pickupTime?: string;
 }

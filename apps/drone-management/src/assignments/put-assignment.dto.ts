@@ -1,15 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsPositive,
-  IsRFC3339,
-  ValidateNested,
-} from 'class-validator';
+import { IsNumber, IsObject, IsOptional, IsPositive, ValidateNested } from 'class-validator';
 import { type PutAssignmentRequest } from '@drone-delivery/contracts';
-import { GeoPointDto } from '@drone-delivery/service-defaults';
+import { GeoPointDto, IsInstant } from '@drone-delivery/service-defaults';
 
 /** `PUT /internal/v1/assignments/{deliveryId}`. */
 export class PutAssignmentDto implements PutAssignmentRequest {
@@ -35,6 +28,6 @@ export class PutAssignmentDto implements PutAssignmentRequest {
     description: 'The drone is planned at the pickup no earlier. Default: as soon as it can.',
   })
   @IsOptional()
-  @IsRFC3339()
+  @IsInstant()
   pickupTime?: string;
 }

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsRFC3339, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { IsDeadlineAfter } from '../common/deadline.validator';
-import { GeoPointDto } from '@drone-delivery/service-defaults';
+import { GeoPointDto, IsInstant } from '@drone-delivery/service-defaults';
 
 /** `PATCH /api/v1/deliveries/{deliveryId}`: at least one of the three. */
 export class RescheduleDeliveryDto {
@@ -15,12 +15,13 @@ export class RescheduleDeliveryDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsRFC3339()
+  // Not IsRFC3339: it takes 23:59:60 and 2026-02-30, which Date cannot hold or shifts.
+  @IsInstant()
   pickupTime?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'After pickupTime (or now).' })
   @IsOptional()
-  @IsRFC3339()
+  @IsInstant()
   @IsDeadlineAfter('pickupTime')
   deadline?: string;
 }

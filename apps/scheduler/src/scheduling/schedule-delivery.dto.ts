@@ -7,7 +7,6 @@ import {
   IsObject,
   IsOptional,
   IsPositive,
-  IsRFC3339,
   IsString,
   IsUUID,
   Length,
@@ -22,7 +21,7 @@ import {
 } from '@drone-delivery/contracts';
 import { IsDeadlineAfter } from '../common/deadline.validator';
 import { FitsPackageSize } from './package-weight.validator';
-import { GeoPointDto } from '@drone-delivery/service-defaults';
+import { GeoPointDto, IsInstant } from '@drone-delivery/service-defaults';
 
 export class PackageDto {
   @ApiProperty({ enum: PACKAGE_SIZES, example: 'small' })
@@ -71,12 +70,13 @@ export class ScheduleDeliveryDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Earliest pickup; default now.' })
   @IsOptional()
-  @IsRFC3339()
+  // Not IsRFC3339: it takes 23:59:60 and 2026-02-30, which Date cannot hold or shifts.
+  @IsInstant()
   pickupTime?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'After pickupTime (or now).' })
   @IsOptional()
-  @IsRFC3339()
+  @IsInstant()
   @IsDeadlineAfter('pickupTime')
   deadline?: string;
 
