@@ -65,3 +65,4 @@ export {
   DOCUMENTED_CHANNELS,
   type DocumentedChannel,
 } from './asyncapi/asyncapi-document';
+export { SCHEDULER_SERVICE } from './services';

@@ -6,6 +6,8 @@ export {
 } from './create-service-app';
 export { loadEnvironment } from './environment';
 export {
+  BooleanSetting,
+  JsonSetting,
   KafkaBrokerList,
   PublicApiConfig,
   ServiceConfig,
@@ -21,3 +23,4 @@ export {
 export { requestValidationPipe, toFieldErrors } from './request-validation.pipe';
 export { startService, type StartServiceOptions } from './start-service';
 export { GeoPointDto } from './dto/geo-point.dto';
+export { serviceTokensProvider } from './service-tokens.provider';
