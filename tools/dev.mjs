@@ -4,10 +4,17 @@
 // The gateway answers on http://localhost:8080, as in the demo stack. Output is prefixed with the service name;
 // Ctrl-C stops them all gracefully.
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 
 const POSTGRES = process.env.DEV_POSTGRES ?? `localhost:${process.env.POSTGRES_PORT ?? 5433}`;
 const KAFKA = process.env.KAFKA_BROKERS ?? `localhost:${process.env.KAFKA_PORT ?? 9094}`;
-const SECRET = process.env.SERVICE_TOKEN_SECRET ?? 'dev-only-service-token-secret-change-me';
+// Fresh service-token keys each run: the scheduler signs, the services it calls trust its key.
+const schedulerKey = {
+  ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+  kid: 'scheduler:dev',
+  alg: 'EdDSA',
+};
+const schedulerPublicKey = { ...schedulerKey, d: undefined };
 
 /** name, port, database (role and password are the database's name, see docker/postgres/init). */
 const SERVICES = [
@@ -30,7 +37,8 @@ const children = SERVICES.map(([name, port, database], index) => {
     PORT: String(port),
     DATABASE_URL: `postgres://${database}:${database}@${POSTGRES}/${database}`,
     KAFKA_BROKERS: KAFKA,
-    SERVICE_TOKEN_SECRET: SECRET,
+    SERVICE_TOKEN_TRUSTED_KEYS: JSON.stringify({ keys: [schedulerPublicKey] }),
+    ...(name === 'scheduler' ? { SERVICE_TOKEN_SIGNING_KEY: JSON.stringify(schedulerKey) } : {}),
     SWC_NODE_PROJECT: `apps/${name}/tsconfig.json`,
     ACCOUNTS_URL: url(portOf('accounts')),
     PACKAGE_URL: url(portOf('package')),

@@ -21,12 +21,13 @@ import {
   startTestIssuer,
   type ServiceProcess,
   type TestDatabase,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const SECRET = 'bench-service-token-secret-0123456789';
 const UNLIMITED = '100000000';
 
 interface Row {
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       readyTimeoutMs: 90_000,
       env: {
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv('scheduler'),
         LOG_LEVEL: 'warn',
         OTEL_SDK_DISABLED: 'true',
         ...issuer.env,
@@ -101,9 +102,10 @@ async function main(): Promise<void> {
     });
 
     const deliveryId = uuidv7();
-    const token = await new ServiceTokens({ serviceName: 'scheduler', secret: SECRET }).tokenFor(
-      DELIVERY_SERVICE,
-    );
+    const token = await new ServiceTokens({
+      serviceName: 'scheduler',
+      signingKey: testSigningKey(),
+    }).tokenFor(DELIVERY_SERVICE);
     const now = Date.now();
     const created = await fetch(`${delivery.url}/internal/v1/deliveries/${deliveryId}`, {
       method: 'PUT',

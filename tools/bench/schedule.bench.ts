@@ -22,14 +22,13 @@ import {
   startTestIssuer,
   type ServiceProcess,
   type TestDatabase,
+  serviceTokenEnv,
 } from '@drone-delivery/testing';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const FLEET_SIZE = 1000;
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const SECRET = 'bench-service-token-secret-0123456789';
-
 // The account is the token's (see `bearer` below).
 const BODY = JSON.stringify({
   pickup: { lat: 47.61, lng: -122.33 },
@@ -140,7 +139,7 @@ async function main(): Promise<void> {
       app,
       env: {
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv('scheduler'),
         LOG_LEVEL: 'warn',
         ...issuer.env,
         ...env,

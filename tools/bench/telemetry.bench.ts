@@ -28,12 +28,13 @@ import {
   startTestIssuer,
   uniqueGroupId,
   waitFor,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 20_000);
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const DELIVERIES = 50;
-const SECRET = 'bench-service-token-secret-0123456789';
 const TOPIC = TOPICS.droneTelemetry.name;
 
 interface Flight {
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     env: {
       ...issuer.env,
       DATABASE_URL: database.url,
-      SERVICE_TOKEN_SECRET: SECRET,
+      ...serviceTokenEnv(),
       KAFKA_BROKERS: brokersEnv,
       KAFKA_GROUP_ID: groupId,
       LOG_LEVEL: 'warn',
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   await db.connect();
   try {
     // Deliveries in flight, each with its own drone.
-    const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+    const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
     const operatorBearer = await issuer.bearer({ operator: true, expiresInSeconds: 3_600 });
     const flights: Flight[] = [];
     for (let index = 0; index < DELIVERIES; index++) {

@@ -2,7 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ServiceTokens } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
-import { HealthModule } from '@drone-delivery/service-defaults';
+import { HealthModule, serviceTokensProvider } from '@drone-delivery/service-defaults';
 import { Account } from './accounts/account.entity';
 import { AccountsModule } from './accounts/accounts.module';
 import { type AccountsConfig } from './config/accounts.config';
@@ -19,13 +19,7 @@ class AccountsCoreModule {
       module: AccountsCoreModule,
       providers: [
         { provide: ACCOUNTS_CONFIG, useValue: config },
-        {
-          provide: ServiceTokens,
-          useValue: new ServiceTokens({
-            serviceName: ACCOUNTS_SERVICE,
-            secret: config.SERVICE_TOKEN_SECRET,
-          }),
-        },
+        serviceTokensProvider(ACCOUNTS_SERVICE, config, { serves: true }),
       ],
       exports: [ACCOUNTS_CONFIG, ServiceTokens],
     };

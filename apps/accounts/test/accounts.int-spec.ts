@@ -7,11 +7,13 @@ import {
   startServiceProcess,
   type ServiceProcess,
   type TestDatabase,
+  serviceTokenEnv,
+  testSigningKey,
+  untrustedSigningKey,
 } from '@drone-delivery/testing';
 
 /** The accounts service as a real process on its own database, called as the scheduler calls it. */
 
-const SECRET = 'accounts-int-spec-service-token-secret-0123456789';
 const ACTIVE = DEMO_ACCOUNTS.active;
 const SUSPENDED = DEMO_ACCOUNTS.suspended;
 
@@ -21,7 +23,10 @@ interface Answer<T> {
   body: T;
 }
 
-const schedulerTokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+const schedulerTokens = new ServiceTokens({
+  serviceName: 'scheduler',
+  signingKey: testSigningKey(),
+});
 
 async function lookUp<T = AccountView>(
   service: ServiceProcess,
@@ -43,7 +48,7 @@ function startAccounts(database: TestDatabase, env: Record<string, string> = {})
     app: 'accounts',
     env: {
       DATABASE_URL: database.url,
-      SERVICE_TOKEN_SECRET: SECRET,
+      ...serviceTokenEnv(),
       LOG_LEVEL: 'warn',
       ...env,
     },
@@ -130,7 +135,7 @@ describe('accounts service', () => {
     it('answers 401 with a token signed with another secret', async () => {
       const forged = await new ServiceTokens({
         serviceName: 'scheduler',
-        secret: `${SECRET}-forged`,
+        signingKey: untrustedSigningKey(),
       }).tokenFor('accounts');
 
       expect((await lookUp(service, ACTIVE.accountId, forged)).status).toBe(401);

@@ -15,9 +15,10 @@ import {
   type TestIssuer,
   testKafkaBrokers,
   waitFor,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
-const SECRET = 'api-gateway-fleet-spec-secret-0123456789';
 const CENTER: GeoPoint = { lat: 10 + Math.random() * 10, lng: 20 + Math.random() * 10 };
 
 interface FleetView {
@@ -44,7 +45,7 @@ describe('GET /api/v1/fleet', () => {
         readyTimeoutMs: 90_000,
         env: {
           DATABASE_URL: fleetDatabase.url,
-          SERVICE_TOKEN_SECRET: SECRET,
+          ...serviceTokenEnv(),
           LOG_LEVEL: 'warn',
           KAFKA_BROKERS: brokers,
           INSTANCE_ID: `fleet-spec-${index}`,
@@ -92,7 +93,7 @@ describe('GET /api/v1/fleet', () => {
   };
 
   it('names all three drone-management instances, and the drone flying a delivery', async () => {
-    const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+    const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
     const deliveryId = uuidv7();
     const assigned = await fetch(
       `${droneManagement[0].url}/internal/v1/assignments/${deliveryId}`,

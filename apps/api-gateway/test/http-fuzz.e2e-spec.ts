@@ -10,6 +10,8 @@ import {
   type TestIssuer,
   testKafkaBrokers,
   uniqueGroupId,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 import {
   type FuzzContext,
@@ -27,7 +29,6 @@ import {
  * seed; `FUZZ_SEED=<seed>` replays the same requests, `FUZZ_REQUESTS` sets how many.
  */
 
-const SECRET = 'http-fuzz-e2e-service-token-secret-0123456789';
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 32;
 const PUBLIC_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const INTERNAL_REQUESTS = Math.ceil(PUBLIC_REQUESTS / 3);
@@ -164,7 +165,7 @@ function forwardingFailures(gateway: ServiceProcess): string {
 describe(`HTTP fuzz (FUZZ_SEED=${SEED})`, () => {
   const databases: TestDatabase[] = [];
   const processes: ServiceProcess[] = [];
-  const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+  const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
   let issuer: TestIssuer;
   let services: Record<string, ServiceProcess>;
   let gateway: ServiceProcess;
@@ -182,7 +183,7 @@ describe(`HTTP fuzz (FUZZ_SEED=${SEED})`, () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         LOG_LEVEL: 'error',
         OTEL_SDK_DISABLED: 'true',

@@ -25,6 +25,7 @@ import {
   type TestDatabase,
   type TestIssuer,
   waitFor,
+  serviceTokenEnv,
 } from '@drone-delivery/testing';
 
 export const TOPIC = TOPICS.deliveryEvents.name;
@@ -266,7 +267,7 @@ export function startDeliveryHistory(
     env: {
       ...issuer.env,
       DATABASE_URL: database.url,
-      SERVICE_TOKEN_SECRET: 'delivery-history-spec-service-token-secret-0123',
+      ...serviceTokenEnv(),
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       KAFKA_GROUP_ID: groupId,
       LOG_LEVEL: 'warn',

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DELIVERY_SERVICE } from '@drone-delivery/contracts';
 import { AccessTokenVerifier, ServiceTokens } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
-import { HealthModule } from '@drone-delivery/service-defaults';
+import { HealthModule, serviceTokensProvider } from '@drone-delivery/service-defaults';
 import { type DeliveryConfig } from './config/delivery.config';
 import { DELIVERY_CONFIG } from './config/delivery.config.token';
 import { DeliveriesModule } from './deliveries/deliveries.module';
@@ -28,13 +28,7 @@ class DeliveryCoreModule {
       module: DeliveryCoreModule,
       providers: [
         { provide: DELIVERY_CONFIG, useValue: config },
-        {
-          provide: ServiceTokens,
-          useValue: new ServiceTokens({
-            serviceName: DELIVERY_SERVICE,
-            secret: config.SERVICE_TOKEN_SECRET,
-          }),
-        },
+        serviceTokensProvider(DELIVERY_SERVICE, config, { serves: true }),
         {
           provide: AccessTokenVerifier,
           useValue: new AccessTokenVerifier({

@@ -24,9 +24,10 @@ import {
   testKafkaBrokers,
   uniqueGroupId,
   waitFor,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
-const SECRET = 'consumer-restart-service-token-secret-012345';
 const DELIVERIES = 20;
 /** Reports per flight: enough that the kill lands while the burst is being consumed. */
 const FLIGHT: DroneFlightState[] = [
@@ -41,7 +42,7 @@ describe('delivery killed mid-stream', () => {
   const brokers = testKafkaBrokers();
   const groupId = uniqueGroupId('delivery');
   const producer = createIdempotentProducer({ clientId: 'consumer-restart-spec', brokers });
-  const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+  const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
   let database: TestDatabase;
   let issuer: TestIssuer;
   let db: Client;
@@ -53,7 +54,7 @@ describe('delivery killed mid-stream', () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_GROUP_ID: groupId,
         LOG_LEVEL: 'error',

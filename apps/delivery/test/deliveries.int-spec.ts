@@ -19,6 +19,9 @@ import {
   type ServiceProcess,
   type TestDatabase,
   type TestIssuer,
+  serviceTokenEnv,
+  testSigningKey,
+  untrustedSigningKey,
 } from '@drone-delivery/testing';
 
 /**
@@ -26,8 +29,6 @@ import {
  * public status route, and the outbox rows each change leaves behind. (Access tokens and
  * ownership on the public routes: public-api.int-spec.ts; the quota: quota.int-spec.ts.)
  */
-
-const SECRET = 'delivery-int-spec-service-token-secret-0123456789';
 
 interface OutboxRow {
   id: string;
@@ -80,7 +81,7 @@ describe('delivery service', () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'warn',
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         KAFKA_GROUP_ID: uniqueGroupId('delivery-api'),
@@ -88,7 +89,7 @@ describe('delivery service', () => {
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
-    const scheduler = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+    const scheduler = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
     token = await scheduler.tokenFor('delivery');
     tokenForPackage = await scheduler.tokenFor('package');
   });
@@ -656,7 +657,7 @@ describe('delivery service', () => {
         const created = await createDelivery();
         const forged = await new ServiceTokens({
           serviceName: 'scheduler',
-          secret: 'not-the-secret-but-just-as-long-0123456789',
+          signingKey: untrustedSigningKey(),
         }).tokenFor('delivery');
 
         for (const bearer of [null, 'garbage', forged]) {

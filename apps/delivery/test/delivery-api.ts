@@ -14,9 +14,9 @@ import {
   type ServiceProcess,
   type TestDatabase,
   type TestIssuer,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
-
-const SECRET = 'delivery-public-api-spec-service-token-secret-0123';
 
 export interface Answer<T> {
   status: number;
@@ -51,7 +51,7 @@ export function startDelivery(
     env: {
       ...issuer.env,
       DATABASE_URL: database.url,
-      SERVICE_TOKEN_SECRET: SECRET,
+      ...serviceTokenEnv(),
       LOG_LEVEL: 'error',
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       KAFKA_GROUP_ID: uniqueGroupId('delivery-public-api'),
@@ -63,7 +63,10 @@ export function startDelivery(
 }
 
 export class DeliveryClient {
-  private readonly scheduler = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+  private readonly scheduler = new ServiceTokens({
+    serviceName: 'scheduler',
+    signingKey: testSigningKey(),
+  });
 
   constructor(private readonly service: ServiceProcess) {}
 

@@ -29,6 +29,8 @@ import {
   type ServiceProcess,
   type TestDatabase,
   type TestIssuer,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
 /**
@@ -37,7 +39,6 @@ import {
  * the topics, so everything here is told apart by this file's own delivery and drone ids.
  */
 
-const SECRET = 'delivery-event-path-spec-service-token-secret-0123';
 const TELEMETRY_DLQ = deadLetterTopic(TOPICS.droneTelemetry.name);
 
 // ---- a reader of the topics the service writes ----
@@ -209,7 +210,7 @@ describe('delivery event path', () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'warn',
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_GROUP_ID: groupId,
@@ -217,7 +218,7 @@ describe('delivery event path', () => {
     });
     api = {
       url: service.url,
-      tokens: new ServiceTokens({ serviceName: 'scheduler', secret: SECRET }),
+      tokens: new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() }),
       issuer,
     };
     reader = await startTopicReader(brokers);
@@ -586,7 +587,7 @@ describe('delivery event path when Kafka is down', () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'error',
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_GROUP_ID: uniqueGroupId('delivery-outage'),
@@ -594,7 +595,7 @@ describe('delivery event path when Kafka is down', () => {
     });
     api = {
       url: service.url,
-      tokens: new ServiceTokens({ serviceName: 'scheduler', secret: SECRET }),
+      tokens: new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() }),
       issuer,
     };
     db = new Client({ connectionString: database.url });

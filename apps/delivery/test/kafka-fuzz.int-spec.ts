@@ -27,6 +27,8 @@ import {
   type ServiceProcess,
   type TestDatabase,
   type TestIssuer,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
 /**
@@ -35,7 +37,6 @@ import {
  * are all applied; and the consumer keeps up to the end of what was sent.
  */
 
-const SECRET = 'delivery-kafka-fuzz-spec-service-token-secret-0123';
 const MALFORMED = 1_000;
 const DRONES = 10;
 const REPORTS_PER_DRONE = 5;
@@ -68,7 +69,7 @@ describe('delivery consumers under fuzzed Kafka messages', () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'fatal',
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_GROUP_ID: groupId,
@@ -118,7 +119,7 @@ describe('delivery consumers under fuzzed Kafka messages', () => {
       pickupEta: new Date(inAnHour).toISOString(),
       dropoffEta: new Date(inAnHour + 1_200_000).toISOString(),
     };
-    const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+    const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
     const response = await fetch(`${service.url}/internal/v1/deliveries/${deliveryId}`, {
       method: 'PUT',
       headers: {

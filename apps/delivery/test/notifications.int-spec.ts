@@ -29,6 +29,8 @@ import {
   type ServiceProcess,
   type TestDatabase,
   type TestIssuer,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
 /**
@@ -38,7 +40,6 @@ import {
  * tests, so everything here is told apart by this file's own ids.
  */
 
-const SECRET = 'delivery-notifications-spec-service-token-secret-01';
 /** Whose deliveries these are; the subscriber calls the public routes as its customer. */
 const ACCOUNT_ID = '11111111-1111-4111-8111-111111111111';
 const SMS_TOKEN = 'sms-provider-token-for-the-notifications-spec';
@@ -262,7 +263,7 @@ describe('delivery notifications', () => {
   let producer: Producer;
   let db: Client;
   let issuer: TestIssuer;
-  const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+  const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
 
   beforeAll(async () => {
     [database, smtp, webhooks, smsProvider, issuer] = await Promise.all([
@@ -277,7 +278,7 @@ describe('delivery notifications', () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'error',
         KAFKA_BROKERS: brokers.join(','),
         KAFKA_GROUP_ID: uniqueGroupId('delivery-notifications-telemetry'),
@@ -993,7 +994,7 @@ describe('delivery notifications on channels the deployment has not configured',
   let service: ServiceProcess;
   let db: Client;
   let issuer: TestIssuer;
-  const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+  const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
 
   beforeAll(async () => {
     [database, issuer] = await Promise.all([
@@ -1006,7 +1007,7 @@ describe('delivery notifications on channels the deployment has not configured',
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'error',
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         KAFKA_GROUP_ID: uniqueGroupId('delivery-unconfigured-telemetry'),

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DRONE_MANAGEMENT_SERVICE } from '@drone-delivery/contracts';
 import { ServiceTokens } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
-import { HealthModule } from '@drone-delivery/service-defaults';
+import { HealthModule, serviceTokensProvider } from '@drone-delivery/service-defaults';
 import { Assignment } from './assignments/assignment.entity';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { type DroneManagementConfig } from './config/drone-management.config';
@@ -23,13 +23,7 @@ class DroneManagementCoreModule {
       module: DroneManagementCoreModule,
       providers: [
         { provide: DRONE_MANAGEMENT_CONFIG, useValue: config },
-        {
-          provide: ServiceTokens,
-          useValue: new ServiceTokens({
-            serviceName: DRONE_MANAGEMENT_SERVICE,
-            secret: config.SERVICE_TOKEN_SECRET,
-          }),
-        },
+        serviceTokensProvider(DRONE_MANAGEMENT_SERVICE, config, { serves: true }),
       ],
       exports: [DRONE_MANAGEMENT_CONFIG, ServiceTokens],
     };

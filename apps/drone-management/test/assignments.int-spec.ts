@@ -7,6 +7,7 @@ import {
   NO_DRONE_AVAILABLE_PROBLEM,
   OUT_OF_SERVICE_AREA_PROBLEM,
   type PutAssignmentRequest,
+  DRONE_MANAGEMENT_SERVICE,
 } from '@drone-delivery/contracts';
 import { ServiceTokens } from '@drone-delivery/http';
 import {
@@ -15,6 +16,9 @@ import {
   type ServiceProcess,
   type TestDatabase,
   testKafkaBrokers,
+  serviceTokenEnv,
+  testSigningKey,
+  untrustedSigningKey,
 } from '@drone-delivery/testing';
 import {
   ASSIGNMENT_CONFLICT_PROBLEM,
@@ -26,7 +30,6 @@ import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from
 
 /** drone-management as a real process on its own database, called as the scheduler calls it. */
 
-const SECRET = 'drone-management-int-spec-secret-0123456789';
 const SPEED_KMH = 60;
 const LOAD_SECONDS = 60;
 const RETRY_AFTER_SECONDS = 17;
@@ -46,7 +49,7 @@ describe('drone-management assignments', () => {
       app: 'drone-management',
       env: {
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'warn',
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         // Drones that stay where they are, and ETAs in real minutes: assignments on their own.
@@ -59,7 +62,7 @@ describe('drone-management assignments', () => {
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
-    call = internalApi(service.url, await schedulerToken(SECRET));
+    call = internalApi(service.url, await schedulerToken());
     fleet = (await call<DroneView[]>('GET', '/internal/v1/drones')).body;
   });
 
@@ -452,10 +455,10 @@ describe('drone-management assignments', () => {
     ];
 
     it('refuse a call without a token, or with a forged or expired one, with 401', async () => {
-      const forged = await schedulerToken(`${SECRET}-forged`);
+      const forged = await schedulerToken(DRONE_MANAGEMENT_SERVICE, untrustedSigningKey());
       const expired = await new ServiceTokens({
         serviceName: 'scheduler',
-        secret: SECRET,
+        signingKey: testSigningKey(),
         ttlSeconds: -60,
       }).tokenFor('drone-management');
       for (const [method, path] of routes) {
@@ -474,7 +477,7 @@ describe('drone-management assignments', () => {
     });
 
     it('refuse a token addressed to another service with 403', async () => {
-      const forPackage = await schedulerToken(SECRET, 'package');
+      const forPackage = await schedulerToken('package');
       for (const [method, path] of routes) {
         expect((await call(method, path, undefined, forPackage)).status).toBe(403);
       }

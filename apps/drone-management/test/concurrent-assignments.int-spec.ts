@@ -11,6 +11,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
   testKafkaBrokers,
+  serviceTokenEnv,
 } from '@drone-delivery/testing';
 import { destinationPoint } from '../src/geo/geo';
 import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from './internal-api';
@@ -20,7 +21,6 @@ import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from
  * and every request beyond the fleet hears "no drone available".
  */
 
-const SECRET = 'drone-management-concurrency-secret-0123456789';
 const FLEET_SIZE = 10;
 const REQUESTS = 30;
 
@@ -36,7 +36,7 @@ describe('drone-management under concurrent assignments', () => {
       app: 'drone-management',
       env: {
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv(),
         LOG_LEVEL: 'warn',
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         // The drones stay on the ground, so released ones are free again at once.
@@ -46,7 +46,7 @@ describe('drone-management under concurrent assignments', () => {
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
-    call = internalApi(service.url, await schedulerToken(SECRET));
+    call = internalApi(service.url, await schedulerToken());
   });
 
   afterAll(async () => {

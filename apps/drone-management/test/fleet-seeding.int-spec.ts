@@ -5,13 +5,13 @@ import {
   type ServiceProcess,
   type TestDatabase,
   testKafkaBrokers,
+  serviceTokenEnv,
 } from '@drone-delivery/testing';
 import { haversineKm } from '../src/geo/geo';
 import { internalApi, schedulerToken } from './internal-api';
 
 /** Two replicas starting together on an empty database seed one fleet, not two. */
 
-const SECRET = 'drone-management-seeding-secret-0123456789';
 const NEW_YORK = { lat: 40.7128, lng: -74.006 };
 
 describe('drone-management fleet seeding', () => {
@@ -29,7 +29,7 @@ describe('drone-management fleet seeding', () => {
 
   const env = (fleetSize: number) => ({
     DATABASE_URL: database.url,
-    SERVICE_TOKEN_SECRET: SECRET,
+    ...serviceTokenEnv(),
     LOG_LEVEL: 'warn',
     KAFKA_BROKERS: testKafkaBrokers().join(','),
     SIMULATOR_ENABLED: 'false',
@@ -41,7 +41,7 @@ describe('drone-management fleet seeding', () => {
   });
 
   async function fleetOf(replica: ServiceProcess): Promise<DroneView[]> {
-    const call = internalApi(replica.url, await schedulerToken(SECRET));
+    const call = internalApi(replica.url, await schedulerToken());
     return (await call<DroneView[]>('GET', '/internal/v1/drones')).body;
   }
 

@@ -23,11 +23,11 @@ import {
   testKafkaBrokers,
   uniqueGroupId,
   waitFor,
+  serviceTokenEnv,
 } from '@drone-delivery/testing';
 import { destinationPoint } from '../src/geo/geo';
 import { internalApi, schedulerToken } from './internal-api';
 
-const SECRET = 'drone-management-fleet-snapshot-secret-0123456789';
 const INSTANCES = 3;
 const CENTER: GeoPoint = { lat: -40 + Math.random() * 10, lng: 100 + Math.random() * 20 };
 
@@ -46,7 +46,7 @@ describe('fleet snapshot (publish/async responses)', () => {
     database = await createTestDatabase('drone_management_fleet_snapshot');
     const env = (index: number) => ({
       DATABASE_URL: database.url,
-      SERVICE_TOKEN_SECRET: SECRET,
+      ...serviceTokenEnv(),
       LOG_LEVEL: 'warn',
       KAFKA_BROKERS: brokers.join(','),
       INSTANCE_ID: `spec-instance-${index}`,
@@ -121,7 +121,7 @@ describe('fleet snapshot (publish/async responses)', () => {
     );
 
   it('is answered by every instance, naming itself, with the drones it flies', async () => {
-    const call = internalApi(services[0].url, await schedulerToken(SECRET));
+    const call = internalApi(services[0].url, await schedulerToken());
     const deliveryId = uuidv7();
     const assigned = await call<{ droneId: string }>(
       'PUT',

@@ -21,6 +21,7 @@ import {
   testKafkaBrokers,
   uniqueGroupId,
   waitFor,
+  serviceTokenEnv,
 } from '@drone-delivery/testing';
 import {
   ASSIGNMENT_COMPLETED_PROBLEM,
@@ -34,7 +35,6 @@ import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from
  * 200 times faster than real time, and its telemetry read back from Kafka as delivery reads it.
  */
 
-const SECRET = 'drone-management-flight-spec-secret-0123456789';
 const EVERY_STATE: DroneFlightState[] = [
   'flying-to-pickup',
   'loading',
@@ -76,7 +76,7 @@ describe('drone-management flight simulator', () => {
 
   const env = () => ({
     DATABASE_URL: database.url,
-    SERVICE_TOKEN_SECRET: SECRET,
+    ...serviceTokenEnv(),
     LOG_LEVEL: 'warn',
     KAFKA_BROKERS: testKafkaBrokers().join(','),
     SIMULATION_TIME_SCALE: '200',
@@ -92,7 +92,7 @@ describe('drone-management flight simulator', () => {
 
   async function startService(): Promise<void> {
     service = await startServiceProcess({ app: 'drone-management', env: env() });
-    call = internalApi(service.url, await schedulerToken(SECRET));
+    call = internalApi(service.url, await schedulerToken());
   }
 
   beforeAll(async () => {

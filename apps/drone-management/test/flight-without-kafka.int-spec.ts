@@ -5,7 +5,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { DRONE_MANAGEMENT_SERVICE, type DroneView } from '@drone-delivery/contracts';
 import { runMigrations } from '@drone-delivery/persistence';
 import { createServiceApp } from '@drone-delivery/service-defaults';
-import { createTestDatabase, freePort, type TestDatabase, waitFor } from '@drone-delivery/testing';
+import {
+  createTestDatabase,
+  freePort,
+  type TestDatabase,
+  waitFor,
+  serviceTokenEnv,
+} from '@drone-delivery/testing';
 import { AppModule } from '../src/app.module';
 import { loadDroneManagementConfig } from '../src/config/drone-management.config';
 import { destinationPoint, haversineKm } from '../src/geo/geo';
@@ -18,7 +24,6 @@ import { type AssignmentOrProblem, type Call, internalApi, schedulerToken } from
  * the topic.
  */
 
-const SECRET = 'drone-management-no-kafka-secret-0123456789';
 const CENTER = { lat: 47.6062, lng: -122.3321 };
 
 describe('drone-management flights while Kafka is down', () => {
@@ -31,7 +36,7 @@ describe('drone-management flights while Kafka is down', () => {
     database = await createTestDatabase('drone_management_no_kafka');
     const config = loadDroneManagementConfig({
       DATABASE_URL: database.url,
-      SERVICE_TOKEN_SECRET: SECRET,
+      ...serviceTokenEnv(),
       KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
       LOG_LEVEL: 'error',
       SIMULATION_TIME_SCALE: '200',
@@ -47,7 +52,7 @@ describe('drone-management flights while Kafka is down', () => {
     });
     await runMigrations(app.get(DataSource));
     await app.listen(0, '127.0.0.1');
-    call = internalApi(await app.getUrl(), await schedulerToken(SECRET));
+    call = internalApi(await app.getUrl(), await schedulerToken());
   });
 
   afterAll(async () => {

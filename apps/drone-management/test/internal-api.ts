@@ -4,6 +4,7 @@ import {
   type FieldError,
 } from '@drone-delivery/contracts';
 import { ServiceTokens } from '@drone-delivery/http';
+import { testSigningKey } from '@drone-delivery/testing';
 
 /** What a call to drone-management answered. */
 export interface Answer<T> {
@@ -30,10 +31,10 @@ export type Call = <T>(
 
 /** A token as the scheduler mints it for drone-management. */
 export function schedulerToken(
-  secret: string,
   audience = DRONE_MANAGEMENT_SERVICE,
+  signingKey = testSigningKey(),
 ): Promise<string> {
-  return new ServiceTokens({ serviceName: 'scheduler', secret }).tokenFor(audience);
+  return new ServiceTokens({ serviceName: 'scheduler', signingKey }).tokenFor(audience);
 }
 
 /** Calls drone-management's internal API at `baseUrl` as the scheduler does, with `token`. */

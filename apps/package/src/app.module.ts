@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PACKAGE_SERVICE } from '@drone-delivery/contracts';
 import { ServiceTokens } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
-import { HealthModule } from '@drone-delivery/service-defaults';
+import { HealthModule, serviceTokensProvider } from '@drone-delivery/service-defaults';
 import { type PackageConfig } from './config/package.config';
 import { PACKAGE_CONFIG } from './config/package.config.token';
 import { PACKAGE_MIGRATIONS } from './migrations';
@@ -19,13 +19,7 @@ class PackageCoreModule {
       module: PackageCoreModule,
       providers: [
         { provide: PACKAGE_CONFIG, useValue: config },
-        {
-          provide: ServiceTokens,
-          useValue: new ServiceTokens({
-            serviceName: PACKAGE_SERVICE,
-            secret: config.SERVICE_TOKEN_SECRET,
-          }),
-        },
+        serviceTokensProvider(PACKAGE_SERVICE, config, { serves: true }),
       ],
       exports: [PACKAGE_CONFIG, ServiceTokens],
     };

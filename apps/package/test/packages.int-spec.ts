@@ -14,11 +14,13 @@ import {
   startServiceProcess,
   type ServiceProcess,
   type TestDatabase,
+  serviceTokenEnv,
+  testSigningKey,
+  untrustedSigningKey,
 } from '@drone-delivery/testing';
 
 /** The package service as a real process on its own database, called as the scheduler calls it. */
 
-const SECRET = 'package-int-spec-service-token-secret-0123456789';
 const ACCOUNT = DEMO_ACCOUNTS.active.accountId;
 const PACKAGE: PutPackageRequest = {
   accountId: ACCOUNT,
@@ -43,13 +45,14 @@ describe('package service', () => {
     database = await createTestDatabase('package');
     service = await startServiceProcess({
       app: 'package',
-      env: { DATABASE_URL: database.url, SERVICE_TOKEN_SECRET: SECRET, LOG_LEVEL: 'warn' },
+      env: { DATABASE_URL: database.url, ...serviceTokenEnv(), LOG_LEVEL: 'warn' },
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
-    token = await new ServiceTokens({ serviceName: 'scheduler', secret: SECRET }).tokenFor(
-      'package',
-    );
+    token = await new ServiceTokens({
+      serviceName: 'scheduler',
+      signingKey: testSigningKey(),
+    }).tokenFor('package');
   });
 
   afterAll(async () => {
@@ -428,7 +431,7 @@ describe('package service', () => {
     it.each(routes)('%s with a forged token answers 401', async (method, body) => {
       const forged = await new ServiceTokens({
         serviceName: 'scheduler',
-        secret: `${SECRET}-forged`,
+        signingKey: untrustedSigningKey(),
       }).tokenFor('package');
       expect((await call(method, randomUUID(), body, forged)).status).toBe(401);
     });
@@ -438,7 +441,7 @@ describe('package service', () => {
       await call('PUT', packageId, PACKAGE);
       const forAccounts = await new ServiceTokens({
         serviceName: 'scheduler',
-        secret: SECRET,
+        signingKey: testSigningKey(),
       }).tokenFor('accounts');
 
       const answer = await call<ProblemDetails>(method, packageId, body, forAccounts);

@@ -1,8 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SCHEDULER_SERVICE } from '@drone-delivery/contracts';
 import { AccessTokenVerifier, ServiceTokens } from '@drone-delivery/http';
 import { postgresOptions } from '@drone-delivery/persistence';
-import { HealthModule } from '@drone-delivery/service-defaults';
+import { HealthModule, serviceTokensProvider } from '@drone-delivery/service-defaults';
 import { CancellationModule } from './cancellation/cancellation.module';
 import { type SchedulerConfig } from './config/scheduler.config';
 import { SCHEDULER_CONFIG } from './config/scheduler.config.token';
@@ -10,9 +11,6 @@ import { SCHEDULER_MIGRATIONS } from './migrations';
 import { ReschedulingModule } from './rescheduling/rescheduling.module';
 import { SagaLog } from './scheduling/saga-log.entity';
 import { SchedulingModule } from './scheduling/scheduling.module';
-
-/** The name this service signs its service tokens with (their issuer). */
-export const SCHEDULER_SERVICE = 'scheduler';
 
 /**
  * Configuration, service tokens and the access-token verifier of the public routes (CallerGuard),
@@ -26,13 +24,7 @@ class SchedulerCoreModule {
       module: SchedulerCoreModule,
       providers: [
         { provide: SCHEDULER_CONFIG, useValue: config },
-        {
-          provide: ServiceTokens,
-          useValue: new ServiceTokens({
-            serviceName: SCHEDULER_SERVICE,
-            secret: config.SERVICE_TOKEN_SECRET,
-          }),
-        },
+        serviceTokensProvider(SCHEDULER_SERVICE, config, { calls: true }),
         {
           provide: AccessTokenVerifier,
           useValue: new AccessTokenVerifier({

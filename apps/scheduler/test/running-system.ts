@@ -7,9 +7,9 @@ import {
   type TestDatabase,
   type TestIssuer,
   uniqueGroupId,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
-
-export const SYSTEM_SECRET = 'system-e2e-service-token-secret-0123456789';
 
 export interface RunningSystem {
   accounts: ServiceProcess;
@@ -52,7 +52,7 @@ export async function startSystem(options: {
         // Every service gets them; those without public routes ignore them.
         ...issuer.env,
         DATABASE_URL: database.url,
-        SERVICE_TOKEN_SECRET: SYSTEM_SECRET,
+        ...serviceTokenEnv('scheduler'),
         KAFKA_BROKERS: options.kafkaBrokers,
         LOG_LEVEL: 'warn',
         ...options.env,
@@ -93,7 +93,7 @@ export async function startSystem(options: {
       delivery,
       history,
       scheduler,
-      tokens: new ServiceTokens({ serviceName: 'scheduler', secret: SYSTEM_SECRET }),
+      tokens: new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() }),
       issuer,
       stop,
     };

@@ -15,6 +15,8 @@ import {
   type TestDatabase,
   type TestIssuer,
   waitFor,
+  serviceTokenEnv,
+  testTrustedKeys,
 } from '@drone-delivery/testing';
 import {
   type FakeDownstreams,
@@ -29,7 +31,6 @@ import {
  * Callers carry access tokens of a test issuer, as the gateway passes them on.
  */
 
-const SECRET = 'saga-int-spec-service-token-secret-0123456789';
 const BUDGET_MS = 1_000;
 const ACTIVE = DEMO_ACCOUNTS.active.accountId;
 const UNKNOWN_ID = '0193a1c2-0000-7000-8000-000000000000';
@@ -81,7 +82,7 @@ describe('scheduler saga against fake downstreams', () => {
     schedulerEnv = {
       ...issuer.env,
       DATABASE_URL: database.url,
-      SERVICE_TOKEN_SECRET: SECRET,
+      ...serviceTokenEnv('scheduler'),
       LOG_LEVEL: 'warn',
       ACCOUNTS_URL: fakes.accounts.url,
       PACKAGE_URL: fakes.packages.url,
@@ -218,8 +219,11 @@ describe('scheduler saga against fake downstreams', () => {
     // Every call carries a token from the scheduler, addressed to the service it calls.
     for (const call of fakes.journal) {
       const token = call.authorization?.replace(/^Bearer /, '');
-      const verifier = new ServiceTokens({ serviceName: call.service, secret: SECRET });
-      await expect(verifier.verify(token)).resolves.toEqual({
+      const verifier = new ServiceTokens({
+        serviceName: call.service,
+        trustedKeys: testTrustedKeys(),
+      });
+      await expect(verifier.verify(token, ['scheduler'])).resolves.toEqual({
         caller: 'scheduler',
         audience: call.service,
       });

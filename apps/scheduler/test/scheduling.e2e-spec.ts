@@ -16,6 +16,8 @@ import {
   type TestDatabase,
   type TestIssuer,
   waitFor,
+  serviceTokenEnv,
+  testSigningKey,
 } from '@drone-delivery/testing';
 
 /**
@@ -24,7 +26,6 @@ import {
  * access tokens of a test issuer.
  */
 
-const SECRET = 'scheduling-e2e-service-token-secret-0123456789';
 const FLEET_SIZE = 10;
 const UNKNOWN_ID = '0193a1c2-0000-7000-8000-000000000000';
 
@@ -58,7 +59,7 @@ describe('scheduling a delivery across the five services', () => {
   let scheduler: ServiceProcess;
   let schedulerDatabase: TestDatabase;
   let issuer: TestIssuer;
-  const tokens = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+  const tokens = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
 
   async function start(app: string, env: Record<string, string> = {}, database?: TestDatabase) {
     const db = database ?? (await createTestDatabase(`e2e_${app.replace('-', '_')}`));
@@ -70,7 +71,7 @@ describe('scheduling a delivery across the five services', () => {
       env: {
         ...issuer.env,
         DATABASE_URL: db.url,
-        SERVICE_TOKEN_SECRET: SECRET,
+        ...serviceTokenEnv('scheduler'),
         KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
         LOG_LEVEL: 'warn',
         ...env,

@@ -71,3 +71,4 @@ export {
   DOCUMENTED_CHANNELS,
   type DocumentedChannel,
 } from './asyncapi/asyncapi-document';
+export { SCHEDULER_SERVICE } from './services';

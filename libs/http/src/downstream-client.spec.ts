@@ -6,13 +6,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { metricSampleValue, renderMetrics } from '@drone-delivery/observability';
-import { waitFor } from '@drone-delivery/testing';
+import { waitFor, testSigningKey } from '@drone-delivery/testing';
 import { DownstreamClient } from './downstream-client';
 import { ServiceTokens } from './service-tokens';
 
 const tokens = new ServiceTokens({
   serviceName: 'scheduler',
-  secret: 'a-test-secret-that-is-long-enough-for-hs256',
+  signingKey: testSigningKey(),
 });
 
 /** One attempt per call, so each call is one observation and one breaker outcome. */

@@ -21,10 +21,13 @@ export {
   type DownstreamResponse,
   type UnavailableReason,
 } from './downstream-client';
-export { ServiceTokenGuard } from './service-token.guard';
+export { InternalApi, ServiceTokenGuard } from './service-token.guard';
 export {
+  generateServiceKeyPair,
+  keyOwner,
   ServiceTokenError,
   ServiceTokens,
   type ServiceCaller,
+  type ServiceKeyPair,
   type ServiceTokenOptions,
 } from './service-tokens';

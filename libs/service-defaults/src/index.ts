@@ -6,6 +6,8 @@ export {
 } from './create-service-app';
 export { loadEnvironment } from './environment';
 export {
+  BooleanSetting,
+  JsonSetting,
   KafkaBrokerList,
   PublicApiConfig,
   ServiceConfig,
@@ -28,3 +30,4 @@ export {
   parseInstant,
 } from './dto/is-instant.validator';
 export { MAX_INPUT_DEPTH, unstorableInput } from './storable-input';
+export { serviceTokensProvider } from './service-tokens.provider';

@@ -4,18 +4,18 @@
  * Prometheus even where every Nest route needs a service token.
  */
 import { Controller, Get, Module, NotFoundException, Param } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
-import { ServiceTokenGuard, ServiceTokens } from '@drone-delivery/http';
+import { InternalApi, ServiceTokens } from '@drone-delivery/http';
 import {
   METRICS_CONTENT_TYPE,
   metricSampleValue,
   parseMetricSamples,
 } from '@drone-delivery/observability';
 import { createServiceApp } from './create-service-app';
+import { testSigningKey, testTrustedKeys } from '@drone-delivery/testing';
 
-const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
-
+// Every Nest route needs a token: /metrics must not.
+@InternalApi({ callers: ['scheduler'] })
 @Controller('deliveries')
 class DeliveriesController {
   @Get(':deliveryId')
@@ -30,10 +30,8 @@ class DeliveriesController {
   providers: [
     {
       provide: ServiceTokens,
-      useValue: new ServiceTokens({ serviceName: 'delivery', secret: SECRET }),
+      useValue: new ServiceTokens({ serviceName: 'delivery', trustedKeys: testTrustedKeys() }),
     },
-    // Every Nest route needs a token: /metrics must not.
-    { provide: APP_GUARD, useClass: ServiceTokenGuard },
   ],
 })
 class DeliveriesModule {}
@@ -51,7 +49,7 @@ describe('metrics of a service app', () => {
     });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
-    const scheduler = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+    const scheduler = new ServiceTokens({ serviceName: 'scheduler', signingKey: testSigningKey() });
     authorization = `Bearer ${await scheduler.tokenFor('delivery')}`;
   });
 

@@ -12,9 +12,11 @@ class NoTokensConfig extends ServiceConfig {
   override PORT = 3998;
 }
 
+const TRUSTED_KEYS = { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'abc', kid: 'scheduler:1' }] };
+
 const ENV = {
   DATABASE_URL: 'postgres://user:secret@db:5432/example',
-  SERVICE_TOKEN_SECRET: 'a-test-secret-that-is-long-enough-for-hs256',
+  SERVICE_TOKEN_TRUSTED_KEYS: JSON.stringify(TRUSTED_KEYS),
   KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092,',
 };
 
@@ -33,7 +35,8 @@ describe('ServiceConfig', () => {
       PORT: 3999,
       DATABASE_URL: ENV.DATABASE_URL,
       LOG_LEVEL: 'log',
-      SERVICE_TOKEN_SECRET: ENV.SERVICE_TOKEN_SECRET,
+      SERVICE_TOKEN_TRUSTED_KEYS: TRUSTED_KEYS,
+      DEMO_MODE: false,
       KAFKA_BROKERS: ['kafka-1:9092', 'kafka-2:9092'],
       GREETING: 'hello',
       ...MESSAGING_DEFAULTS,
@@ -47,7 +50,8 @@ describe('ServiceConfig', () => {
       loadEnvironment(ExampleConfig, {
         PORT: '70000',
         LOG_LEVEL: 'loud',
-        SERVICE_TOKEN_SECRET: 'short',
+        SERVICE_TOKEN_SIGNING_KEY: '{"kty": "OKP", "crv"',
+        DEMO_MODE: 'maybe',
         KAFKA_BROKERS: 'kafka',
       });
     } catch (error) {
@@ -57,14 +61,20 @@ describe('ServiceConfig', () => {
       '- PORT: PORT must not be greater than 65535',
       '- DATABASE_URL: DATABASE_URL must be a URL address',
       '- LOG_LEVEL: LOG_LEVEL must be one of the following values',
-      '- SERVICE_TOKEN_SECRET: SERVICE_TOKEN_SECRET must be longer than or equal to 32 characters',
+      '- SERVICE_TOKEN_SIGNING_KEY: SERVICE_TOKEN_SIGNING_KEY must be an object',
+      '- DEMO_MODE: DEMO_MODE must be a boolean value',
       '- KAFKA_BROKERS: each broker must be host:port',
     ]) {
       expect(message).toContain(expected);
     }
   });
 
-  it('asks no token secret of a service that has none', () => {
+  it('reads DEMO_MODE as a boolean', () => {
+    expect(loadEnvironment(ExampleConfig, { ...ENV, DEMO_MODE: 'true' }).DEMO_MODE).toBe(true);
+    expect(loadEnvironment(ExampleConfig, { ...ENV, DEMO_MODE: '0' }).DEMO_MODE).toBe(false);
+  });
+
+  it('asks no token keys of a service that has none', () => {
     expect(loadEnvironment(NoTokensConfig, { DATABASE_URL: ENV.DATABASE_URL })).toEqual({
       PORT: 3998,
       DATABASE_URL: ENV.DATABASE_URL,

@@ -1,10 +1,14 @@
 import { type LogLevel } from '@nestjs/common';
+import { type JSONWebKeySet, type JWK } from 'jose';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
+  IsOptional,
   IsString,
   IsUrl,
   Matches,
@@ -54,10 +58,20 @@ export class ServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(87_600) INBOX_RETENTION_HOURS: number = 14 * 24;
 }
 
-/** ...and the shared secret of the service tokens, for services that call or serve others. */
+/**
+ * ...and the service-token keys, for services that call or serve internal routes. Which of the
+ * two a service needs depends on its role (serviceTokensProvider checks at start-up): a caller
+ * signs, a callee verifies.
+ */
 export class ServiceWithTokensConfig extends ServiceConfig {
-  /** Shared secret of the service tokens (at least 32 characters). */
-  @IsString() @MinLength(32) SERVICE_TOKEN_SECRET!: string;
+  /** This service's own private key, an Ed25519 JWK (JSON) with kid `<service>:<version>`. */
+  @IsOptional() @JsonSetting() @IsObject() SERVICE_TOKEN_SIGNING_KEY?: JWK;
+
+  /** The public keys of the services that may call this one, a JWKS (JSON). */
+  @IsOptional() @JsonSetting() @IsObject() SERVICE_TOKEN_TRUSTED_KEYS?: JSONWebKeySet;
+
+  /** Accept the demo keys published in docker-compose.yml (never in production). */
+  @BooleanSetting() @IsBoolean() DEMO_MODE: boolean = false;
 }
 
 /**
@@ -97,4 +111,34 @@ export function KafkaBrokerList(): PropertyDecorator {
   return (target, property) => {
     for (const decorate of decorators) decorate(target, property);
   };
+}
+
+/**
+ * A JSON value from the environment (a JWK, a JWKS). Text that is not JSON is left as it is,
+ * so the validator after it reports it instead of a SyntaxError at start-up.
+ */
+export function JsonSetting(): PropertyDecorator {
+  // The raw variable, not `value`: implicit conversion has already run on that.
+  return Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const value = obj[key];
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  });
+}
+
+/** `true`/`false` (also `1`/`0`, `yes`/`no`) from the environment; anything else fails IsBoolean. */
+export function BooleanSetting(): PropertyDecorator {
+  // The raw variable: implicit conversion has already made every non-empty string `true`.
+  return Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+    const value = obj[key];
+    if (typeof value !== 'string') return value;
+    const text = value.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(text)) return true;
+    if (['false', '0', 'no', ''].includes(text)) return false;
+    return value;
+  });
 }

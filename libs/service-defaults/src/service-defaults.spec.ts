@@ -1,23 +1,13 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  UseGuards,
-  Module,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Module } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
 import { IsIn, IsNumber, IsString, Min, ValidateNested } from 'class-validator';
 import { isProblemDetails, type ProblemDetails } from '@drone-delivery/contracts';
-import { ServiceTokenGuard, ServiceTokens } from '@drone-delivery/http';
+import { InternalApi, ServiceTokens } from '@drone-delivery/http';
 import { QueryFailedError } from 'typeorm';
 import { applyServiceDefaults } from './create-service-app';
-
-const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+import { testSigningKey, testTrustedKeys, untrustedSigningKey } from '@drone-delivery/testing';
 
 class PackageDto {
   @IsIn(['small', 'medium', 'large']) size!: string;
@@ -41,7 +31,7 @@ class ExampleController {
   }
 
   @Get('internal/ping')
-  @UseGuards(ServiceTokenGuard)
+  @InternalApi({ callers: ['scheduler'] })
   ping(): { ok: true } {
     return { ok: true };
   }
@@ -69,7 +59,10 @@ class ExampleController {
   providers: [
     {
       provide: ServiceTokens,
-      useValue: new ServiceTokens({ serviceName: 'package', secret: SECRET }),
+      useValue: new ServiceTokens({
+        serviceName: 'package',
+        trustedKeys: testTrustedKeys(['scheduler', 'delivery-history']),
+      }),
     },
   ],
 })
@@ -185,17 +178,23 @@ describe('service defaults', () => {
       fetch(`${url}/internal/ping`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
     it('accept a token addressed to this service', async () => {
-      const scheduler = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+      const scheduler = new ServiceTokens({
+        serviceName: 'scheduler',
+        signingKey: testSigningKey(),
+      });
       expect((await call(await scheduler.tokenFor('package'))).status).toBe(200);
     });
 
     it('reject a missing, forged or expired token with 401', async () => {
       expect((await call()).status).toBe(401);
-      const forger = new ServiceTokens({ serviceName: 'scheduler', secret: `${SECRET}-forged` });
+      const forger = new ServiceTokens({
+        serviceName: 'scheduler',
+        signingKey: untrustedSigningKey(),
+      });
       expect((await call(await forger.tokenFor('package'))).status).toBe(401);
       const expired = new ServiceTokens({
         serviceName: 'scheduler',
-        secret: SECRET,
+        signingKey: testSigningKey(),
         ttlSeconds: -60,
       });
       const response = await call(await expired.tokenFor('package'));
@@ -204,8 +203,23 @@ describe('service defaults', () => {
     });
 
     it('reject a token for another service with 403', async () => {
-      const scheduler = new ServiceTokens({ serviceName: 'scheduler', secret: SECRET });
+      const scheduler = new ServiceTokens({
+        serviceName: 'scheduler',
+        signingKey: testSigningKey(),
+      });
       expect((await call(await scheduler.tokenFor('delivery'))).status).toBe(403);
+    });
+
+    it('reject a genuine token from a service the route does not name with 403', async () => {
+      const history = new ServiceTokens({
+        serviceName: 'delivery-history',
+        signingKey: testSigningKey('delivery-history'),
+      });
+      const response = await call(await history.tokenFor('package'));
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as ProblemDetails).detail).toMatch(
+        /delivery-history may not call/,
+      );
     });
   });
 });

@@ -25,3 +25,9 @@ export {
   type ReceivedSpan,
 } from './otlp-receiver';
 export { startTestIssuer, type TestIssuer, type TestTokenClaims } from './test-issuer';
+export {
+  serviceTokenEnv,
+  testSigningKey,
+  testTrustedKeys,
+  untrustedSigningKey,
+} from './service-keys';

@@ -1,12 +1,11 @@
-import { Controller, Get, Param, ParseUUIDPipe, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type AccountView } from '@drone-delivery/contracts';
-import { ServiceTokenGuard } from '@drone-delivery/http';
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AccountView, SCHEDULER_SERVICE } from '@drone-delivery/contracts';
+import { InternalApi } from '@drone-delivery/http';
 import { AccountsService } from './accounts.service';
 
 @ApiTags('internal')
-@ApiBearerAuth()
-@UseGuards(ServiceTokenGuard)
+@InternalApi({ callers: [SCHEDULER_SERVICE] })
 @Controller('internal/v1/accounts')
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}

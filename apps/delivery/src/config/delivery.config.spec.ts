@@ -2,7 +2,6 @@ import { loadDeliveryConfig } from './delivery.config';
 
 const REQUIRED = {
   DATABASE_URL: 'postgres://delivery:secret@localhost:5432/delivery',
-  SERVICE_TOKEN_SECRET: 'a-service-token-secret-of-32-chars-or-more',
   AUTH_ISSUER: 'http://localhost:8080/identity',
   AUTH_JWKS_URL: 'http://identity:3008/identity/jwks',
 };

@@ -9,10 +9,8 @@ import {
   Patch,
   Put,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiGoneResponse,
@@ -22,8 +20,12 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { DELIVERY_QUOTA_EXCEEDED_PROBLEM, type DeliveryView } from '@drone-delivery/contracts';
-import { ServiceTokenGuard } from '@drone-delivery/http';
+import {
+  DELIVERY_QUOTA_EXCEEDED_PROBLEM,
+  type DeliveryView,
+  SCHEDULER_SERVICE,
+} from '@drone-delivery/contracts';
+import { InternalApi } from '@drone-delivery/http';
 import { DeliveriesService } from './deliveries.service';
 import { DELIVERY_GONE_PROBLEM } from './delivery-problems';
 import { DeliveryViewDto } from './delivery-view.dto';
@@ -35,8 +37,7 @@ interface HttpResponse {
 }
 
 @ApiTags('internal')
-@ApiBearerAuth()
-@UseGuards(ServiceTokenGuard)
+@InternalApi({ callers: [SCHEDULER_SERVICE] })
 @Controller('internal/v1/deliveries')
 export class DeliveriesController {
   constructor(private readonly deliveries: DeliveriesService) {}

@@ -10,10 +10,8 @@ import {
   Patch,
   Put,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -23,16 +21,15 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { type AssignmentView } from '@drone-delivery/contracts';
-import { ServiceTokenGuard } from '@drone-delivery/http';
+import { type AssignmentView, SCHEDULER_SERVICE } from '@drone-delivery/contracts';
+import { InternalApi } from '@drone-delivery/http';
 import { AssignmentViewDto } from './assignment-view.dto';
 import { AssignmentsService } from './assignments.service';
 import { PatchAssignmentDto } from './patch-assignment.dto';
 import { PutAssignmentDto } from './put-assignment.dto';
 
 @ApiTags('internal')
-@ApiBearerAuth()
-@UseGuards(ServiceTokenGuard)
+@InternalApi({ callers: [SCHEDULER_SERVICE] })
 @Controller('internal/v1/assignments')
 export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}

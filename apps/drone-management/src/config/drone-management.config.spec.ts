@@ -3,7 +3,6 @@ import { flightSettings } from '../flight/flight-settings';
 
 const REQUIRED = {
   DATABASE_URL: 'postgres://drone_management:secret@localhost:5432/drone_management',
-  SERVICE_TOKEN_SECRET: 'a-service-token-secret-of-32-chars-or-more',
   KAFKA_BROKERS: 'kafka-1:9092, kafka-2:9092',
 };
 

@@ -1,13 +1,12 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type DroneView } from '@drone-delivery/contracts';
-import { ServiceTokenGuard } from '@drone-delivery/http';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type DroneView, SCHEDULER_SERVICE } from '@drone-delivery/contracts';
+import { InternalApi } from '@drone-delivery/http';
 import { DroneViewDto } from './drone-view.dto';
 import { FleetService } from './fleet.service';
 
 @ApiTags('internal')
-@ApiBearerAuth()
-@UseGuards(ServiceTokenGuard)
+@InternalApi({ callers: [SCHEDULER_SERVICE] })
 @Controller('internal/v1/drones')
 export class FleetController {
   constructor(private readonly fleet: FleetService) {}

@@ -10,10 +10,8 @@ import {
   Patch,
   Put,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiGoneResponse,
@@ -23,15 +21,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { type PackageView } from '@drone-delivery/contracts';
-import { ServiceTokenGuard } from '@drone-delivery/http';
+import { type PackageView, SCHEDULER_SERVICE } from '@drone-delivery/contracts';
+import { InternalApi } from '@drone-delivery/http';
 import { PatchPackageDto } from './patch-package.dto';
 import { PackagesService } from './packages.service';
 import { PutPackageDto } from './put-package.dto';
 
 @ApiTags('internal')
-@ApiBearerAuth()
-@UseGuards(ServiceTokenGuard)
+@InternalApi({ callers: [SCHEDULER_SERVICE] })
 @Controller('internal/v1/packages')
 export class PackagesController {
   constructor(private readonly packages: PackagesService) {}

@@ -2,7 +2,6 @@ import { loadSchedulerConfig } from './scheduler.config';
 
 const REQUIRED = {
   DATABASE_URL: 'postgres://scheduler:secret@localhost:5432/scheduler',
-  SERVICE_TOKEN_SECRET: 'a-service-token-secret-of-32-chars-or-more',
   AUTH_ISSUER: 'http://identity:3008',
   AUTH_JWKS_URL: 'http://identity:3008/.well-known/jwks.json',
   ACCOUNTS_URL: 'http://accounts:3002',
