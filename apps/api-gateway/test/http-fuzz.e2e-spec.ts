@@ -26,10 +26,19 @@ import {
  * Fuzz: the real services behind the real gateway take thousands of mutated requests (bodies,
  * headers, ids, queries, methods, content types) from a seeded PRNG. The oracle: never a 5xx,
  * never a dropped connection, and every 4xx an RFC 9457 problem document. A failure prints the
- * seed; `FUZZ_SEED=<seed>` replays the same requests, `FUZZ_REQUESTS` sets how many.
+ * seed; `FUZZ_SEED=<seed>` replays the same requests, `FUZZ_SEED=random` explores new ones,
+ * `FUZZ_REQUESTS` sets how many. The default seed is fixed, so `npm test` sends the same requests
+ * every run and main cannot turn red on a draw; new seeds are for exploring, and what one finds
+ * becomes a fixed case below.
  */
 
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 32;
+const DEFAULT_SEED = 20_261_204;
+const SEED =
+  process.env.FUZZ_SEED === 'random'
+    ? Date.now() % 2 ** 32
+    : process.env.FUZZ_SEED
+      ? Number(process.env.FUZZ_SEED)
+      : DEFAULT_SEED;
 const PUBLIC_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const INTERNAL_REQUESTS = Math.ceil(PUBLIC_REQUESTS / 3);
 const CONCURRENCY = 12;
@@ -183,7 +192,7 @@ describe(`HTTP fuzz (FUZZ_SEED=${SEED})`, () => {
       env: {
         ...issuer.env,
         DATABASE_URL: database.url,
-        ...serviceTokenEnv(),
+        ...serviceTokenEnv(app === 'scheduler' ? 'scheduler' : undefined),
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         LOG_LEVEL: 'error',
         OTEL_SDK_DISABLED: 'true',
