@@ -30,6 +30,7 @@ export class FakeDownstream {
   private server?: Server;
   private port = 0;
   private readonly scripted = new Map<string, Answer>();
+  private readonly afterHandling = new Map<string, Answer>();
 
   constructor(
     readonly name: string,
@@ -46,9 +47,18 @@ export class FakeDownstream {
     this.scripted.set(method, answer);
   }
 
+  /**
+   * From now on, do what the contract says with every `method` request, then answer `answer`
+   * instead: the work is done but its answer is lost, as when a caller's timeout fires first.
+   */
+  answerAfterHandling(method: string, answer: Answer): void {
+    this.afterHandling.set(method, answer);
+  }
+
   /** Back to the contract's answers. */
   reset(): void {
     this.scripted.clear();
+    this.afterHandling.clear();
   }
 
   async start(): Promise<void> {
@@ -85,7 +95,9 @@ export class FakeDownstream {
         authorization: request.headers.authorization,
       };
       this.journal.push(recorded);
-      const answer = this.scripted.get(recorded.method) ?? this.handle(recorded);
+      const lost = this.afterHandling.get(recorded.method);
+      if (lost) this.handle(recorded);
+      const answer = lost ?? this.scripted.get(recorded.method) ?? this.handle(recorded);
       if (answer === 'hang') return; // never answers; the connection is dropped by goDown/close
       const json = answer.body === undefined ? '' : JSON.stringify(answer.body);
       const isProblem = answer.status >= 400;

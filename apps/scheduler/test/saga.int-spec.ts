@@ -267,7 +267,7 @@ describe('scheduler saga against fake downstreams', () => {
     },
   );
 
-  it('answers 503 after releasing the drone and deleting the package when delivery fails', async () => {
+  it('answers 503 when delivery fails, and the sweep undoes delivery, drone and package newest first', async () => {
     fakes.delivery.answer('PUT', { status: 500, body: { oops: true } });
     const response = await schedule();
 
@@ -276,13 +276,18 @@ describe('scheduler saga against fake downstreams', () => {
     const packageId = packageIdOfThisTest();
     const [assignmentPut] = calls('drone-management', 'PUT');
     const deliveryId = assignmentPut.path.split('/').pop() as string;
-    // Both undone before the answer, newest first.
+    // A 500 may have written the delivery, so the sweep undoes all of it, newest first: the
+    // delivery (cancelled, or tombstoned if it was never written), then the drone, then the package.
+    await waitFor(async () => (await sagaOfPackage(packageId)).state === 'failed', {
+      timeoutMs: 10_000,
+      description: 'the sweep compensated the saga',
+    });
     expect(
       fakes.journal
         .filter((call) => call.method === 'DELETE')
-        .slice(0, 2)
         .map((call) => `${call.service} ${call.path}`),
     ).toEqual([
+      `delivery /internal/v1/deliveries/${deliveryId}`,
       `drone-management /internal/v1/assignments/${deliveryId}`,
       `package /internal/v1/packages/${packageId}`,
     ]);
@@ -468,6 +473,57 @@ describe('scheduler saga against fake downstreams', () => {
     const unknown = await api(`/api/v1/delivery-requests/${UNKNOWN_ID}`);
     expect(unknown.status).toBe(404);
     expect((await api('/api/v1/delivery-requests/nope')).status).toBe(400);
+  });
+
+  it('keeps the Idempotency-Key while a delivery that got no answer may exist, then gives it back once cancelled', async () => {
+    const key = { 'idempotency-key': `uncertain-${Date.now()}` };
+    fakes.delivery.answer('PUT', { status: 500, body: { oops: true } });
+    fakes.delivery.answer('DELETE', { status: 503 });
+    expect((await schedule(ORDER, key)).status).toBe(503);
+    const packageId = packageIdOfThisTest();
+
+    // Whether the delivery was written is not known: a retry is told it is in progress, and
+    // starts nothing.
+    const retry = await schedule(ORDER, key);
+    expect(retry.status).toBe(409);
+    expect(retry.headers.get('location')).toMatch(/^\/api\/v1\/delivery-requests\//);
+    expect(calls('package', 'PUT')).toHaveLength(1);
+
+    fakes.delivery.reset();
+    await waitFor(async () => (await sagaOfPackage(packageId)).state === 'failed', {
+      timeoutMs: 10_000,
+      description: 'the sweep cancelled the delivery and finished compensating',
+    });
+    // Known now not to exist: the key is given back, and a retry is a new attempt.
+    const again = await schedule(ORDER, key);
+    expect(again.status).toBe(201);
+    expect((await bodyOf<Scheduled>(again)).packageId).not.toBe(packageId);
+  });
+
+  it('records the saga as succeeded when the delivery that got no answer was written and flown meanwhile', async () => {
+    const key = { 'idempotency-key': `went-ahead-${Date.now()}` };
+    // The PUT is done, its answer lost; the sweep cannot cancel at first.
+    fakes.delivery.answerAfterHandling('PUT', { status: 500, body: { oops: true } });
+    fakes.delivery.answer('DELETE', { status: 503 });
+    expect((await schedule(ORDER, key)).status).toBe(503);
+    const packageId = packageIdOfThisTest();
+    const { delivery_id: deliveryId } = await sagaOfPackage(packageId);
+    const written = fakes.state.deliveries.get(deliveryId);
+    expect(written).toBeDefined();
+
+    // The drone flew it before the sweep came back.
+    written!.stage = 'Completed';
+    fakes.delivery.reset();
+    await waitFor(async () => (await sagaOfPackage(packageId)).state === 'succeeded', {
+      timeoutMs: 10_000,
+      description: 'the sweep found the delivery completed',
+    });
+    // Nothing of a delivery that happened is undone, and the key replays its 201.
+    expect(fakes.state.assignments.get(deliveryId)?.status).not.toBe('released');
+    expect(fakes.state.packages.has(packageId)).toBe(true);
+    const replay = await schedule(ORDER, key);
+    expect(replay.status).toBe(201);
+    expect(await bodyOf<Scheduled>(replay)).toMatchObject({ deliveryId, packageId });
   });
 
   it('finishes a compensation that had to wait for a service, once it is back', async () => {

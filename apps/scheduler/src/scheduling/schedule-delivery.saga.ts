@@ -133,15 +133,25 @@ export class ScheduleDeliverySaga {
     // A refused request (no drone, suspended account) is business as usual; a 5xx is not.
     if (problem.status >= 500) this.logger.warn(message);
     else this.logger.log(message);
+    // A call that got no answer may have done its work anyway, so it is undone as well.
+    const uncertainStep = step !== 'account' && mayHaveTakenEffect(error) ? step : null;
     await this.log.record(lease, {
       state: 'compensating',
       error: problem,
-      // A call that got no answer may have done its work anyway, so it is undone as well.
-      uncertainStep: step !== 'account' && mayHaveTakenEffect(error) ? step : null,
+      uncertainStep,
       // A 5xx or a 429 says "try again later", not "this request is wrong": the key is given
       // back so that the retry is a new attempt, rather than a replay of this failure forever.
-      ...(saysTryAgainLater(problem) && { idempotencyKey: null }),
+      // Not while a step may have taken effect: a retry then would schedule the delivery twice
+      // if it did. The key is kept until the recovery sweep knows (undo, below).
+      ...(saysTryAgainLater(problem) && uncertainStep === null && { idempotencyKey: null }),
     });
+    if (uncertainStep === 'delivery') {
+      // The delivery may exist: releasing its drone or deleting its package first would leave it
+      // unable to fly, and if it flies, neither may be undone at all. Newest first, so all of it
+      // waits for the sweep, which settles the delivery before anything else.
+      await this.log.release(lease, {});
+      return lease.saga;
+    }
     return this.undo(lease, { includingUncertainStep: false });
   }
 
@@ -159,8 +169,13 @@ export class ScheduleDeliverySaga {
     const { saga } = lease;
     try {
       if (includingUncertainStep && saga.uncertainStep !== null) {
+        if (saga.uncertainStep === 'delivery' && (await this.wentAhead(lease))) return saga;
         await this.undoWrite(saga, saga.uncertainStep);
-        await this.log.record(lease, { uncertainStep: null });
+        await this.log.record(lease, {
+          uncertainStep: null,
+          // Now known not to have happened: a retry with the key is a new attempt.
+          ...(saga.error && saysTryAgainLater(saga.error) && { idempotencyKey: null }),
+        });
       }
       for (const step of writesToUndo(saga.lastCompletedStep)) {
         await this.undoWrite(saga, step);
@@ -176,6 +191,36 @@ export class ScheduleDeliverySaga {
     }
     await this.log.release(lease, saga.uncertainStep === null ? { state: 'failed' } : {});
     return saga;
+  }
+
+  /**
+   * A delivery whose PUT got no answer may have been written, and flown, before the sweep
+   * comes to cancel it: cancelling a Completed delivery is refused, and releasing its drone or
+   * deleting its package would be wrong. Such a saga succeeded after all; its key (kept) now
+   * replays the 201. True when it was settled that way.
+   */
+  private async wentAhead(lease: SagaLease): Promise<boolean> {
+    const { saga } = lease;
+    const delivery = await this.deliveries.findDelivery(saga.deliveryId);
+    if (delivery?.stage !== 'Completed') return false;
+    this.logger.warn(
+      `saga ${saga.requestId}: its delivery was written and completed before compensation; ` +
+        'recorded as succeeded',
+    );
+    await this.log.release(lease, {
+      state: 'succeeded',
+      uncertainStep: null,
+      lastCompletedStep: 'delivery',
+      result: {
+        deliveryId: saga.deliveryId,
+        packageId: saga.packageId,
+        droneId: delivery.droneId,
+        stage: 'Created',
+        pickupEta: delivery.pickupEta,
+        dropoffEta: delivery.dropoffEta,
+      },
+    });
+    return true;
   }
 
   private async undoWrite(saga: SagaLog, step: SagaStep): Promise<void> {

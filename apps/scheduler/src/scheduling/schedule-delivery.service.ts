@@ -119,8 +119,12 @@ export class ScheduleDeliveryService implements BeforeApplicationShutdown {
         return { requestId, state: 'pending' };
       case 'succeeded':
         return { requestId, state: 'succeeded', deliveryId: saga.deliveryId };
-      // To the client a compensating saga has failed: what is left is cleaning up.
+      // A step that may have taken effect is still being settled: not known to have failed.
       case 'compensating':
+        if (saga.uncertainStep !== null) return { requestId, state: 'pending' };
+        return { requestId, state: 'failed', ...(saga.error && { error: saga.error }) };
+      // To the client a saga compensating only what it surely did has failed: what is left is
+      // cleaning up.
       case 'failed':
         return { requestId, state: 'failed', ...(saga.error && { error: saga.error }) };
     }
@@ -133,6 +137,13 @@ export class ScheduleDeliveryService implements BeforeApplicationShutdown {
 
   private replay(existing: SagaLog, requestHash: string, respondAsync: boolean): ScheduleOutcome {
     if (existing.requestHash !== requestHash) throw idempotencyKeyReusedException();
+    // The first answer said the request failed, but a step may have taken effect (the saga
+    // kept the key for that reason): until the sweep knows, a repeat is told it is in progress,
+    // as for a saga still running, rather than starting a second delivery.
+    if (existing.state === 'compensating' && existing.uncertainStep !== null) {
+      if (respondAsync) return { kind: 'accepted', requestId: existing.requestId };
+      throw requestInProgressException(existing.requestId);
+    }
     return this.outcomeOf(existing, respondAsync);
   }
 
