@@ -1,6 +1,5 @@
 import { QueryFailedError, TypeORMError } from 'typeorm';
 import { isDependencyOutage } from './dependency-outage';
-import { InvalidMessageError } from './invalid-message.error';
 
 /** An error as Node, pg or kafkajs build it: a message plus properties. */
 function failure(message: string, properties: Record<string, unknown> = {}): Error {
@@ -67,7 +66,7 @@ describe('isDependencyOutage', () => {
     ],
     ['a unique violation (23505)', failure('duplicate key value', { code: '23505' })],
     ['a deadlock (40P01), retried as an attempt', failure('deadlock detected', { code: '40P01' })],
-    ['an invalid message', new InvalidMessageError('not an order')],
+    ['an invalid message', new Error('not an order: quantity must be positive')],
     ['a plain bug', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a thrown string', 'boom'],
     ['nothing', undefined],

@@ -12,6 +12,7 @@ import {
   type ProblemDetails,
 } from '@drone-delivery/contracts';
 
+import { isDependencyOutage } from './dependency-outage';
 interface HttpResponse {
   status(code: number): HttpResponse;
   setHeader(name: string, value: string): void;
@@ -65,6 +66,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.warn(
         `${route} reached the database with a value it refused: ${describe(exception)}`,
       );
+    } else if (problem.status === 503 && !(exception instanceof HttpException)) {
+      this.logger.warn(`${route} answered 503, a dependency is away: ${describe(exception)}`);
     } else if (problem.status < 500) {
       // The client's mistake: the answer says it all.
     } else if (!(exception instanceof HttpException)) {
@@ -140,6 +143,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         headers: {},
       };
     }
+    if (isDependencyOutage(exception)) {
+      // The database or the broker is away (a restart, a failover): the request may well
+      // succeed in a moment, so say when to try again rather than "our bug".
+      return {
+        problem: {
+          type: 'about:blank',
+          title: statusTitle(503),
+          status: HttpStatus.SERVICE_UNAVAILABLE,
+          detail: 'A system this service depends on is unavailable. Try again shortly.',
+        },
+        headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) },
+      };
+    }
     return {
       problem: {
         type: 'about:blank',
@@ -151,6 +167,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
   }
 }
+
+/** Retry-After of a 503 for a database or broker outage: about a restart's length. */
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Postgres refusing a value: class 22 (data exception: NUL in text, a time out of range, a

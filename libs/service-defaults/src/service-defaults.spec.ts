@@ -48,6 +48,18 @@ class ExampleController {
     throw new QueryFailedError('INSERT INTO packages …', [], driverError);
   }
 
+  /** As a query fails while the database restarts (57P01: terminating connection). */
+  @Get('database-away')
+  databaseAway(): never {
+    const driverError = Object.assign(
+      new Error('terminating connection due to administrator command'),
+      {
+        code: '57P01',
+      },
+    );
+    throw new QueryFailedError('SELECT …', [], driverError);
+  }
+
   @Get('boom')
   boom(): never {
     throw new Error('database password is hunter2');
@@ -156,6 +168,13 @@ describe('service defaults', () => {
   it('keeps idle connections longer than the gateway keeps them in its pool (30 s)', async () => {
     const response = await fetch(`${url}/orders/not-a-uuid`);
     expect(response.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
+  it('answers a database outage with 503 and Retry-After, not a 500', async () => {
+    const response = await fetch(`${url}/database-away`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(((await response.json()) as ProblemDetails).detail).toMatch(/unavailable/);
   });
 
   it('hides the details of unexpected errors', async () => {

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { uniqueGroupId } from './kafka';
 import { waitFor } from './wait-for';
 
 /**
@@ -39,6 +40,12 @@ export interface FuzzMessage {
 
 type Random = () => number;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * The broker's message.max.bytes (Kafka's default, which the test broker keeps) less the
+ * record batch's own bytes: a value this large, with a short key and no headers, just fits.
+ */
+const HUGE_VALUE_MAX_BYTES = 1_048_588 - 100;
 
 const pick = <T>(random: Random, values: readonly T[]): T =>
   values[Math.floor(random() * values.length)];
@@ -160,13 +167,21 @@ function mutate(template: Json, random: Random): { value: Buffer | string | null
     () => {
       const value = copy();
       const path = pick(random, paths);
-      // About 1 MB, below the broker's message limit with the dead letter's headers added.
-      setAt(value, path, (parent, key) => (parent[key] = 'x'.repeat(1_000_000)));
+      setAt(value, path, (parent, key) => (parent[key] = ''));
+      // Up to the largest value the broker takes: its dead letter, headers added, is larger.
+      const size =
+        HUGE_VALUE_MAX_BYTES -
+        Math.floor(random() * 400) -
+        Buffer.byteLength(JSON.stringify(value));
+      setAt(value, path, (parent, key) => (parent[key] = 'x'.repeat(size)));
       return { value: JSON.stringify(value), kind: `huge ${path.join('.')}` };
     },
   ];
   return pick(random, mutations)();
 }
+
+/** Keys and header values that read as JSON. */
+const JSON_TEXT = ['{"deliveryId":"x"}', '[1,2]', '{}'];
 
 /** Headers a broken or hostile producer might send; none is needed by a consumer here. */
 export function fuzzHeaders(random: Random): IHeaders | undefined {
@@ -178,6 +193,8 @@ export function fuzzHeaders(random: Random): IHeaders | undefined {
     () => ({ traceparent: '00-zz-zz-01', correlationid: unicodeGarbage(random) }),
     () => ({ kafka_correlationId: 'x', kafka_replyTopic: 'nowhere', kafka_replyPartition: 'NaN' }),
     () => ({ 'content-type': Buffer.alloc(0), empty: '' }),
+    // Nest's parser turns a key or header that reads as JSON into an object.
+    () => ({ correlationid: pick(random, JSON_TEXT), 'x-json': pick(random, JSON_TEXT) }),
   ];
   return pick(random, kinds)();
 }
@@ -194,17 +211,40 @@ export interface MalformedOptions {
 
 /** `count` malformed messages, each rejected by `parse` (variants it accepts are made again). */
 export function malformedMessages(options: MalformedOptions): FuzzMessage[] {
+  return variants(options, false);
+}
+
+/**
+ * `count` variants that `parse` accepts although a field was changed: what a buggy producer can
+ * send within the contract. The consumer must handle each, or refuse it at once, never take it
+ * for a failure worth retrying.
+ */
+export function acceptedVariants(options: MalformedOptions): FuzzMessage[] {
+  return variants(options, true);
+}
+
+function variants(options: MalformedOptions, accepted: boolean): FuzzMessage[] {
   const { random } = options;
   const messages: FuzzMessage[] = [];
   while (messages.length < options.count) {
     const { value, kind } = mutate(pick(random, options.templates) as Json, random);
-    if (acceptedBy(options.parse, value)) continue;
+    if (acceptedBy(options.parse, value) !== accepted) continue;
+    // A huge one takes all the room the broker gives: no room for a long key or headers.
+    const huge = kind.startsWith('huge');
     messages.push({
       partition: Math.floor(random() * options.partitions),
-      key: pick(random, [null, randomBytes(random, 16), unicodeGarbage(random, 8), 'key']),
+      key: huge
+        ? pick(random, [null, 'key'])
+        : pick(random, [
+            null,
+            randomBytes(random, 16),
+            unicodeGarbage(random, 8),
+            'key',
+            ...JSON_TEXT,
+          ]),
       value,
-      headers: fuzzHeaders(random),
-      kind,
+      headers: huge ? undefined : fuzzHeaders(random),
+      kind: accepted ? `accepted: ${kind}` : kind,
     });
   }
   return messages;
@@ -343,4 +383,60 @@ export async function waitForGroupPast(
   } finally {
     await admin.disconnect();
   }
+}
+
+export interface ReadMessage {
+  topic: string;
+  /** "partition:offset", as sendFuzz answers them. */
+  at: string;
+  key: string;
+  value: Buffer | null;
+  /** Each header as text. */
+  headers: Record<string, string>;
+}
+
+/** Reads the topics from the beginning in a group of its own, keeping every message. */
+export async function startTopicReader(
+  brokers: string[],
+  topics: string[],
+): Promise<{ messages: ReadMessage[]; stop: () => Promise<void> }> {
+  const messages: ReadMessage[] = [];
+  const consumer = new Kafka({
+    clientId: 'kafka-fuzz-reader',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).consumer({ groupId: uniqueGroupId('kafka-fuzz-reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ topic, partition, message }) => {
+      messages.push({
+        topic,
+        at: `${partition}:${message.offset}`,
+        key: message.key?.toString() ?? '',
+        value: message.value,
+        headers: Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([name, value]) => [
+            name,
+            String(Array.isArray(value) ? value[0] : value),
+          ]),
+        ),
+      });
+      return Promise.resolve();
+    },
+  });
+  return { messages, stop: () => consumer.disconnect() };
+}
+
+/**
+ * Whether the dead letter kept the key and headers its source message was sent with (those sent
+ * as text: Nest decodes a consumed key or header as UTF-8 text, so bytes are not kept exactly).
+ */
+export function keptKeyAndHeaders(sent: FuzzMessage, letter: ReadMessage): boolean {
+  // As the producer put them on the wire: a lone surrogate becomes U+FFFD.
+  const asSent = (text: string) => Buffer.from(text).toString();
+  if (typeof sent.key === 'string' && letter.key !== asSent(sent.key)) return false;
+  return Object.entries(sent.headers ?? {}).every(
+    ([name, value]) => typeof value !== 'string' || letter.headers[name] === asSent(value),
+  );
 }

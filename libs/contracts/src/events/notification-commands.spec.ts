@@ -70,6 +70,8 @@ describe('parseNotificationCommand', () => {
       /\/target/,
     ],
     ['an extra data field', { ...valid, data: { ...valid.data, secret: 'x' } }, /additional/],
+    // The notifier stores it: Postgres text refuses NUL, which would be retried as a failure.
+    ['an event id holding NUL', withData({ eventId: 'event\u0000' }), /\/eventId/],
   ])('rejects %s, saying why', (_, message, reason) => {
     expect(() => parseNotificationCommand(message)).toThrow(EventValidationError);
     expect(() => parseNotificationCommand(message)).toThrow(reason);

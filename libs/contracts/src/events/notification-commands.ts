@@ -1,6 +1,6 @@
 import { type ValidateFunction } from 'ajv';
 import { type FieldError } from '../problem-details';
-import { ajv, type CloudEvent, eventParser } from './cloud-event';
+import { ajv, CLOUD_EVENT_SCHEMA, type CloudEvent, eventParser } from './cloud-event';
 import { DELIVERY_EVENT_TYPES, type DeliveryEventName } from './delivery-events';
 import { TOPICS } from './topics';
 
@@ -160,7 +160,8 @@ export const SEND_NOTIFICATION_DATA_SCHEMA = {
   properties: {
     subscriptionId: { type: 'string', format: 'uuid' },
     deliveryId: { type: 'string', format: 'uuid' },
-    eventId: { type: 'string', minLength: 1, maxLength: 100 },
+    // The delivery event's id, by the envelope's rule: the notifier stores it (no NUL in text).
+    eventId: CLOUD_EVENT_SCHEMA.properties.id,
     eventType: { enum: Object.keys(DELIVERY_EVENT_TYPES) },
     occurredAt: { type: 'string', format: 'date-time' },
     channel: { enum: NOTIFICATION_CHANNELS },

@@ -1,9 +1,10 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { Kafka, logLevel } from 'kafkajs';
 import { createIdempotentProducer } from '../kafka-producer';
+import { type KafkaTlsOption } from '../kafka-tls';
 import { DLQ_HEADERS, deadLetterTopic } from './dead-letter';
 
-export interface RedriveOptions {
+export interface RedriveOptions extends KafkaTlsOption {
   brokers: string[];
   /** The source topic, e.g. `delivery.events.v1`; its dead letters are in `<topic>.dlq`. */
   topic: string;
@@ -37,6 +38,7 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
   const kafka = new Kafka({
     clientId: 'dlq-redrive',
     brokers: options.brokers,
+    ssl: options.tls,
     logLevel: logLevel.WARN,
   });
   const admin = kafka.admin();
@@ -61,7 +63,11 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
   say(`${source}: ${total} dead letters in all partitions; redriving what this group has not`);
   if (remaining.size === 0) return finish(0);
 
-  const producer = createIdempotentProducer({ clientId: 'dlq-redrive', brokers: options.brokers });
+  const producer = createIdempotentProducer({
+    clientId: 'dlq-redrive',
+    brokers: options.brokers,
+    tls: options.tls,
+  });
   const consumer = kafka.consumer({ groupId });
   await Promise.all([producer.connect(), consumer.connect()]);
   let redriven = 0;

@@ -10,8 +10,8 @@ import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import { type Consumer } from 'kafkajs';
 import { type Observable, throwError } from 'rxjs';
 import { consumerMetrics, type ConsumerMetrics, secondsSince } from '@drone-delivery/observability';
-import { deadLetterHeaders, deadLetterTopic } from './dead-letter';
-import { isDependencyOutage } from './dependency-outage';
+import { deadLetterHeaders, deadLetterTopic, fitDeadLetter } from './dead-letter';
+import { isDependencyOutage } from '@drone-delivery/service-defaults';
 import { InvalidMessageError } from './invalid-message.error';
 
 export interface ConsumerReliability {
@@ -199,17 +199,12 @@ export class ReliableKafkaServer extends ServerKafka {
       error,
     });
     const producer = context.getProducer();
-    await producer.send({
-      topic: deadLetterTopic(topic),
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: encode(message.value),
-          headers: { ...rawHeaders(message.headers), ...headers },
-        },
-      ],
+    const letter = fitDeadLetter({
+      key: encode(message.key),
+      value: encode(message.value),
+      headers: { ...rawHeaders(message.headers), ...headers },
     });
+    await producer.send({ topic: deadLetterTopic(topic), acks: -1, messages: [letter] });
     this.metrics.countDeadLetter(topic);
     this.logger.error(
       `${topic}[${context.getPartition()}]@${message.offset} dead-lettered to ` +
@@ -233,12 +228,16 @@ export class RethrowRpcExceptionFilter implements RpcExceptionFilter {
 function rawHeaders(headers: Record<string, unknown> | undefined): Record<string, Buffer | string> {
   const result: Record<string, Buffer | string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (typeof value === 'string' || Buffer.isBuffer(value)) result[name] = value;
+    const encoded = encode(value);
+    if (encoded !== null) result[name] = encoded;
   }
   return result;
 }
 
-/** Nest's parser has already decoded the value (JSON → object); put the same content back. */
+/**
+ * Nest's parser has already decoded the value, the key and each header (JSON → object); put
+ * the same content back.
+ */
 function encode(value: unknown): Buffer | string | null {
   if (value === null || value === undefined) return null;
   if (Buffer.isBuffer(value) || typeof value === 'string') return value;
