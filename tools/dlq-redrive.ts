@@ -2,7 +2,7 @@
 // (in <topic>.dlq) back to <topic>, once their cause is fixed. KAFKA_BROKERS names the brokers
 // (default localhost:9094, the compose Kafka). Running it again sends only newer dead letters,
 // those that arrived while it ran included: it commits only what it sent.
-import { redriveDeadLetters } from '@drone-delivery/messaging';
+import { kafkaTls, redriveDeadLetters } from '@drone-delivery/messaging';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   const groupIndex = args.indexOf('--group');
   await redriveDeadLetters({
     brokers: (process.env.KAFKA_BROKERS ?? 'localhost:9094').split(','),
+    // The services' TLS settings (docs/tls.md).
+    tls: kafkaTls({ ...process.env, KAFKA_SSL: process.env.KAFKA_SSL === 'true' }),
     topic,
     groupId: groupIndex >= 0 ? args[groupIndex + 1] : undefined,
     dryRun: args.includes('--dry-run'),

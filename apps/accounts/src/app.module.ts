@@ -36,6 +36,7 @@ export class AppModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.DATABASE_URL,
+            caFile: config.DATABASE_CA_FILE,
             applicationName: ACCOUNTS_SERVICE,
             entities: [Account],
             migrations: ACCOUNTS_MIGRATIONS,

@@ -39,6 +39,7 @@ export class AppModule {
   static register(config: ApiGatewayConfig): DynamicModule {
     const database = postgresOptions({
       url: config.DATABASE_URL,
+      caFile: config.DATABASE_CA_FILE,
       applicationName: API_GATEWAY_SERVICE,
       entities: [],
       migrations: API_GATEWAY_MIGRATIONS,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +7,7 @@ import { TOPICS } from '@drone-delivery/contracts';
 import {
   connectReliableKafkaConsumer,
   ensureTopicsWithDeadLetters,
+  kafkaTls,
 } from '@drone-delivery/messaging';
 import { runMigrations } from '@drone-delivery/persistence';
 import {
@@ -38,6 +40,13 @@ export async function startGateway(
   const app = await NestFactory.create<NestExpressApplication>(module, {
     logger: serviceLogger(options),
     bodyParser: false,
+    // The stream's upgrades arrive on the same server, so HTTPS brings WSS with it.
+    httpsOptions: config.GATEWAY_TLS_CERT_FILE
+      ? {
+          cert: readFileSync(config.GATEWAY_TLS_CERT_FILE, 'utf8'),
+          key: readFileSync(config.GATEWAY_TLS_KEY_FILE as string, 'utf8'),
+        }
+      : undefined,
   });
   // 0 hops: Express takes the socket's peer as the client and ignores X-Forwarded-*.
   app.set('trust proxy', config.TRUST_PROXY_HOPS > 0 ? config.TRUST_PROXY_HOPS : false);
@@ -77,6 +86,7 @@ async function connectGatewayConsumers(
     {
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
       minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+      tls: kafkaTls(config),
     },
   );
   const consumers: [symbol, string][] = [
@@ -88,6 +98,7 @@ async function connectGatewayConsumers(
     connectReliableKafkaConsumer(app, {
       clientId: API_GATEWAY_SERVICE,
       brokers: config.KAFKA_BROKERS,
+      tls: kafkaTls(config),
       groupId: `${API_GATEWAY_SERVICE}.${purpose}.${config.INSTANCE_ID}`,
       transportId,
       startAt: 'latest',

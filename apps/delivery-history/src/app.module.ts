@@ -56,6 +56,7 @@ export class AppModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.DATABASE_URL,
+            caFile: config.DATABASE_CA_FILE,
             applicationName: DELIVERY_HISTORY_SERVICE,
             entities: [TimelineEvent, DeliverySummary],
             migrations: DELIVERY_HISTORY_MIGRATIONS,

@@ -4,6 +4,7 @@ import { TOPICS } from '@drone-delivery/contracts';
 import {
   connectReliableKafkaConsumer,
   ensureTopicsWithDeadLetters,
+  kafkaTls,
 } from '@drone-delivery/messaging';
 import { startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
@@ -28,11 +29,13 @@ async function main(): Promise<void> {
         {
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          tls: kafkaTls(config),
         },
       );
       connectReliableKafkaConsumer(app, {
         clientId: DELIVERY_HISTORY_SERVICE,
         brokers: config.KAFKA_BROKERS,
+        tls: kafkaTls(config),
         groupId: config.KAFKA_GROUP_ID,
       });
     },

@@ -53,6 +53,7 @@ export class AppModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.DATABASE_URL,
+            caFile: config.DATABASE_CA_FILE,
             applicationName: DELIVERY_SERVICE,
             entities: [
               Delivery,

@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { DELIVERY_SERVICE } from '@drone-delivery/contracts';
-import { connectReliableKafkaConsumer } from '@drone-delivery/messaging';
+import { connectReliableKafkaConsumer, kafkaTls } from '@drone-delivery/messaging';
 import { type DeliveryConfig } from './config/delivery.config';
 
 /**
@@ -29,6 +29,7 @@ export function connectDeliveryConsumers(app: INestApplication, config: Delivery
     connectReliableKafkaConsumer(app, {
       clientId: DELIVERY_SERVICE,
       brokers: config.KAFKA_BROKERS,
+      tls: kafkaTls(config),
       groupId,
       transportId,
     });

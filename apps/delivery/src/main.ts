@@ -1,7 +1,7 @@
 // First: tracing must be running before anything else loads.
 import './instrumentation';
 import { DELIVERY_SERVICE, TOPICS } from '@drone-delivery/contracts';
-import { ensureTopicsWithDeadLetters } from '@drone-delivery/messaging';
+import { ensureTopicsWithDeadLetters, kafkaTls } from '@drone-delivery/messaging';
 import { startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadDeliveryConfig } from './config/delivery.config';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
         {
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          tls: kafkaTls(config),
         },
       );
       connectDeliveryConsumers(app, config);

@@ -40,6 +40,7 @@ export class AppModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.DATABASE_URL,
+            caFile: config.DATABASE_CA_FILE,
             applicationName: DRONE_MANAGEMENT_SERVICE,
             entities: [Drone, Assignment],
             migrations: DRONE_MANAGEMENT_MIGRATIONS,

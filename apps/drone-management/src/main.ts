@@ -1,7 +1,7 @@
 // First: tracing must be running before anything else loads.
 import './instrumentation';
 import { DRONE_MANAGEMENT_SERVICE, TOPICS } from '@drone-delivery/contracts';
-import { ensureTopicsWithDeadLetters } from '@drone-delivery/messaging';
+import { ensureTopicsWithDeadLetters, kafkaTls } from '@drone-delivery/messaging';
 import { startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadDroneManagementConfig } from './config/drone-management.config';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
         {
           replicationFactor: config.KAFKA_REPLICATION_FACTOR,
           minInsyncReplicas: config.KAFKA_MIN_INSYNC_REPLICAS,
+          tls: kafkaTls(config),
         },
       );
       connectFleetSnapshotConsumer(app, config);

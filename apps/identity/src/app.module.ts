@@ -36,6 +36,7 @@ export class AppModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.DATABASE_URL,
+            caFile: config.DATABASE_CA_FILE,
             applicationName: IDENTITY_SERVICE,
             entities: [SigningKey, OAuthClient, User],
             migrations: IDENTITY_MIGRATIONS,

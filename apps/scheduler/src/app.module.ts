@@ -49,6 +49,7 @@ export class AppModule {
         TypeOrmModule.forRoot(
           postgresOptions({
             url: config.DATABASE_URL,
+            caFile: config.DATABASE_CA_FILE,
             applicationName: SCHEDULER_SERVICE,
             entities: [SagaLog],
             migrations: SCHEDULER_MIGRATIONS,

@@ -1,4 +1,5 @@
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type KafkaTlsOption } from './kafka-tls';
 
 export interface TopicSpec {
   topic: string;
@@ -30,7 +31,7 @@ const LEADERS_TIMEOUT_MS = 60_000;
 export async function ensureTopics(
   brokers: string[],
   topics: TopicSpec[],
-  { replicationFactor = 1, minInsyncReplicas = 1 }: TopicDurability = {},
+  { replicationFactor = 1, minInsyncReplicas = 1, tls }: TopicDurability & KafkaTlsOption = {},
 ): Promise<string[]> {
   const durability = { replicationFactor, minInsyncReplicas };
   if (minInsyncReplicas > replicationFactor) {
@@ -44,6 +45,7 @@ export async function ensureTopics(
   const admin = new Kafka({
     clientId: 'ensure-topics',
     brokers,
+    ssl: tls,
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();
@@ -119,11 +121,11 @@ async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
 export async function ensureTopicsWithDeadLetters(
   brokers: string[],
   topics: TopicSpec[],
-  durability?: TopicDurability,
+  options?: TopicDurability & KafkaTlsOption,
 ): Promise<string[]> {
   return ensureTopics(
     brokers,
     topics.flatMap((spec) => [spec, { ...spec, topic: `${spec.topic}.dlq` }]),
-    durability,
+    options,
   );
 }

@@ -5,7 +5,7 @@ export {
   deadLetterTopic,
   type DeadLetterContext,
 } from './consumer/dead-letter';
-export { isDependencyOutage } from './consumer/dependency-outage';
+export { isDependencyOutage } from '@drone-delivery/service-defaults';
 export { InvalidMessageError } from './consumer/invalid-message.error';
 export { parseMessage } from './consumer/parse-message';
 export {
@@ -32,6 +32,7 @@ export {
   recordInInbox,
 } from './inbox/inbox';
 export { createIdempotentProducer, type Producer, type ProducerSettings } from './kafka-producer';
+export { kafkaTls, type KafkaTlsOption, type KafkaTlsSettings } from './kafka-tls';
 export { kafkaTransportOptions, type KafkaTransportSettings } from './kafka-transport.options';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export {

@@ -1,8 +1,9 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { type KafkaTlsOption } from './kafka-tls';
 
 export type { Producer };
 
-export interface ProducerSettings {
+export interface ProducerSettings extends KafkaTlsOption {
   clientId: string;
   brokers: string[];
 }
@@ -22,6 +23,7 @@ export function createIdempotentProducer(settings: ProducerSettings): Producer {
   const kafka = new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ssl: settings.tls,
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 300, retries: 5 },
   });

@@ -1,6 +1,7 @@
 import { type KafkaOptions, Transport } from '@nestjs/microservices';
+import { type KafkaTlsOption } from './kafka-tls';
 
-export interface KafkaTransportSettings {
+export interface KafkaTransportSettings extends KafkaTlsOption {
   /** Names this service in broker logs and metrics; Nest appends `-client` / `-server`. */
   clientId: string;
   brokers: string[];
@@ -30,6 +31,7 @@ export function kafkaTransportOptions(settings: KafkaTransportSettings): KafkaOp
       client: {
         clientId: settings.clientId,
         brokers: settings.brokers,
+        ssl: settings.tls,
         retry: { initialRetryTime: 300, retries: 8 },
       },
       producer: {

@@ -1,10 +1,16 @@
 import type { DataSourceOptions } from 'typeorm';
+import { postgresTls } from './postgres-tls';
 
 type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
 export interface PostgresOptions {
-  /** postgres://user:password@host:port/database */
+  /**
+   * postgres://user:password@host:port/database, with `?sslmode=verify-full` for TLS that checks
+   * the server's certificate chain and host name.
+   */
   url: string;
+  /** PEM file of the CA that signed the server's certificate, when it is a private one. */
+  caFile?: string;
   entities: NonNullable<PostgresConnectionOptions['entities']>;
   migrations: NonNullable<PostgresConnectionOptions['migrations']>;
   /** Shown in pg_stat_activity, so a DBA can tell which service holds a connection. */
@@ -32,9 +38,12 @@ export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
  * not race.
  */
 export function postgresOptions(options: PostgresOptions): PostgresConnectionOptions {
+  const { url, ssl } = postgresTls(options.url, options.caFile);
   return {
     type: 'postgres',
-    url: options.url,
+    url,
+    // Top level, not in `extra`, which some services replace with their own.
+    ssl,
     applicationName: options.applicationName,
     entities: options.entities,
     migrations: options.migrations,

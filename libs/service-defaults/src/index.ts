@@ -9,7 +9,9 @@ export {
   BooleanSetting,
   JsonSetting,
   KafkaBrokerList,
+  Needs,
   PublicApiConfig,
+  ReadableFile,
   ServiceConfig,
   ServiceWithTokensConfig,
 } from './service-config';
@@ -31,3 +33,4 @@ export {
 } from './dto/is-instant.validator';
 export { MAX_INPUT_DEPTH, unstorableInput } from './storable-input';
 export { serviceTokensProvider } from './service-tokens.provider';
+export { isDependencyOutage } from './dependency-outage';

@@ -26,6 +26,7 @@ const MESSAGING_DEFAULTS = {
   KAFKA_MIN_INSYNC_REPLICAS: 1,
   OUTBOX_RETENTION_HOURS: 24,
   INBOX_RETENTION_HOURS: 336,
+  KAFKA_SSL: false,
 };
 
 describe('ServiceConfig', () => {

@@ -1,6 +1,8 @@
 import { type LogLevel } from '@nestjs/common';
 import { type JSONWebKeySet, type JWK } from 'jose';
+import { accessSync, constants } from 'node:fs';
 import { Transform, Type } from 'class-transformer';
+import { postgresTlsProblem } from '@drone-delivery/persistence';
 import {
   ArrayNotEmpty,
   IsArray,
@@ -15,6 +17,8 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
+  type ValidationArguments,
 } from 'class-validator';
 
 /**
@@ -26,13 +30,30 @@ export class ServiceConfig {
   /** The HTTP port; each service's class gives its own default. */
   @Type(() => Number) @IsInt() @Min(0) @Max(65_535) PORT!: number;
 
-  /** Its own database: `postgres://user:password@host:port/database`. */
+  /**
+   * Its own database: `postgres://user:password@host:port/database`; add `?sslmode=verify-full`
+   * for TLS that checks the server's certificate and host name (docs/tls.md).
+   */
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  @PostgresTlsSettings()
   DATABASE_URL!: string;
+
+  /** PEM file of a private CA that signed the database server's certificate (verify-full). */
+  @IsOptional() @ReadableFile() @ForVerifyFull() DATABASE_CA_FILE?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: LogLevel = 'log';
 
   // Messaging: read by the services that create Kafka topics, or have an outbox or an inbox.
+
+  /** TLS to the brokers (their SSL listener), checking the certificate chain and host name. */
+  @BooleanSetting() @IsBoolean() KAFKA_SSL: boolean = false;
+
+  /** PEM file of a private CA that signed the brokers' certificates; default: Node's CAs. */
+  @IsOptional() @ReadableFile() @Needs('KAFKA_SSL') KAFKA_CA_FILE?: string;
+
+  /** PEM client certificate and its key, for brokers that ask for one (mutual TLS). */
+  @IsOptional() @ReadableFile() @Needs('KAFKA_SSL', 'KAFKA_KEY_FILE') KAFKA_CERT_FILE?: string;
+  @IsOptional() @ReadableFile() @Needs('KAFKA_SSL', 'KAFKA_CERT_FILE') KAFKA_KEY_FILE?: string;
 
   /**
    * Copies of each partition of the topics a service creates: 1 on the demo's one broker, at
@@ -140,5 +161,64 @@ export function BooleanSetting(): PropertyDecorator {
     if (['true', '1', 'yes'].includes(text)) return true;
     if (['false', '0', 'no', ''].includes(text)) return false;
     return value;
+  });
+}
+
+/** A path to a file this process can read; checked at start-up rather than at first use. */
+export function ReadableFile(): PropertyDecorator {
+  return ValidateBy({
+    name: 'readableFile',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || value.length === 0) return false;
+        try {
+          accessSync(value, constants.R_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property} must name a readable file (got "${String(args?.value)}")`,
+    },
+  });
+}
+
+/** A setting that means nothing without others being set (or true) too. */
+export function Needs(...others: string[]): PropertyDecorator {
+  const missing = (args?: ValidationArguments) =>
+    others.filter((other) => !(args?.object as Record<string, unknown>)[other]);
+  return ValidateBy({
+    name: 'needs',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) => missing(args).length === 0,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property} needs ${missing(args).join(' and ')} set too`,
+    },
+  });
+}
+
+/** A CA file is used by sslmode=verify-full only: set without it, it would be ignored. */
+function ForVerifyFull(): PropertyDecorator {
+  return ValidateBy({
+    name: 'forVerifyFull',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) =>
+        /[?&]sslmode=verify-full(&|$)/.test(
+          String((args?.object as { DATABASE_URL?: unknown }).DATABASE_URL),
+        ),
+      defaultMessage: () => 'DATABASE_CA_FILE needs sslmode=verify-full in DATABASE_URL',
+    },
+  });
+}
+
+/** A Postgres URL's TLS parameters: sslmode=verify-full or disable, and nothing else. */
+function PostgresTlsSettings(): PropertyDecorator {
+  return ValidateBy({
+    name: 'postgresTls',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !postgresTlsProblem(value),
+      defaultMessage: (args?: ValidationArguments) => `${postgresTlsProblem(String(args?.value))}`,
+    },
   });
 }

@@ -8,14 +8,30 @@ export {
   type ServiceProcessOptions,
 } from './service-process';
 export {
+  acceptedVariants,
   fuzzSeed,
   interleave,
+  keptKeyAndHeaders,
   malformedMessages,
   seededRandom,
   sendFuzz,
+  startTopicReader,
   waitForGroupPast,
   type FuzzMessage,
+  type ReadMessage,
 } from './kafka-fuzz';
+export {
+  createTestCertificates,
+  type PemFile,
+  type TestCertificateNames,
+  type TestCertificates,
+} from './test-certificates';
+export {
+  startTlsKafka,
+  startTlsPostgres,
+  type StartedTlsKafka,
+  type StartedTlsPostgres,
+} from './tls-containers';
 export { uniqueName } from './unique-name';
 export { waitFor, type WaitForOptions } from './wait-for';
 export {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { get } from 'node:https';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { waitFor } from './wait-for';
@@ -13,6 +14,8 @@ export interface ServiceProcessOptions {
   /** Reuse a port, e.g. when restarting a service its callers already know. */
   port?: number;
   readyTimeoutMs?: number;
+  /** The service serves HTTPS with a certificate this CA (PEM) signed: `url` is https. */
+  ca?: string;
 }
 
 export interface ServiceProcess {
@@ -83,16 +86,17 @@ async function startOnce(options: ServiceProcessOptions, port: number): Promise<
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const probe = options.ca === undefined ? plainProbe : tlsProbe(options.ca);
 
   try {
     const state = await waitFor(
       async () => {
         if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-        const response = await fetch(`${url}/health/ready`).catch(() => undefined);
+        const response = await probe(`${url}/health/ready`).catch(() => undefined);
         if (response?.status !== 200) return undefined;
         // Ready, but is it ours? Another process may be listening on the port.
-        const live = await fetch(`${url}/health/live`)
+        const live = await probe(`${url}/health/live`)
           .then((answer) => answer.json() as Promise<{ pid?: number }>)
           .catch(() => undefined);
         return live?.pid === child.pid ? 'ready' : 'taken';
@@ -129,3 +133,28 @@ async function startOnce(options: ServiceProcessOptions, port: number): Promise<
     kill: () => signal('SIGKILL'),
   };
 }
+
+interface ProbeAnswer {
+  status: number;
+  json(): Promise<unknown>;
+}
+
+const plainProbe = (url: string): Promise<ProbeAnswer> => fetch(url);
+
+/** fetch cannot be given a CA to trust, https.get can. */
+const tlsProbe =
+  (ca: string) =>
+  (url: string): Promise<ProbeAnswer> =>
+    new Promise((resolve, reject) => {
+      get(url, { ca }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            json: () => Promise.resolve(JSON.parse(body) as unknown),
+          }),
+        );
+        response.on('error', reject);
+      }).on('error', reject);
+    });

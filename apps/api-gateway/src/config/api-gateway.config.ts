@@ -1,7 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 import { hostname } from 'node:os';
-import { KafkaBrokerList, loadEnvironment, ServiceConfig } from '@drone-delivery/service-defaults';
+import {
+  KafkaBrokerList,
+  loadEnvironment,
+  Needs,
+  ReadableFile,
+  ServiceConfig,
+} from '@drone-delivery/service-defaults';
 
 const SERVICE_URL = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
@@ -12,6 +18,13 @@ const SERVICE_URL = { protocols: ['http', 'https'], require_tld: false, require_
  */
 export class ApiGatewayConfig extends ServiceConfig {
   override PORT = 8080;
+
+  /**
+   * PEM files of the gateway's certificate (with any intermediates) and its private key: given,
+   * it serves HTTPS and WSS on PORT instead of HTTP and WS.
+   */
+  @IsOptional() @ReadableFile() @Needs('GATEWAY_TLS_KEY_FILE') GATEWAY_TLS_CERT_FILE?: string;
+  @IsOptional() @ReadableFile() @Needs('GATEWAY_TLS_CERT_FILE') GATEWAY_TLS_KEY_FILE?: string;
 
   /** The `iss` every access token must carry, e.g. `http://localhost:8080/identity`. */
   @IsUrl({ require_tld: false, require_protocol: true }) AUTH_ISSUER!: string;

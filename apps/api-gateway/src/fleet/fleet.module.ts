@@ -1,5 +1,5 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createIdempotentProducer, type Producer } from '@drone-delivery/messaging';
+import { createIdempotentProducer, kafkaTls, type Producer } from '@drone-delivery/messaging';
 import { API_GATEWAY_SERVICE } from '../api-gateway.service';
 import { type ApiGatewayConfig } from '../config/api-gateway.config';
 import { API_GATEWAY_CONFIG } from '../config/api-gateway.config.token';
@@ -9,13 +9,14 @@ import { FleetSnapshotGatherer } from './fleet-snapshot.gatherer';
 /** Connects once, on the first snapshot, and is shared by every request after. */
 class LazyProducer implements OnApplicationShutdown {
   private producer?: Promise<Producer>;
-  constructor(private readonly brokers: string[]) {}
+  constructor(private readonly config: ApiGatewayConfig) {}
 
   get = (): Promise<Producer> => {
     this.producer ??= (async () => {
       const producer = createIdempotentProducer({
         clientId: `${API_GATEWAY_SERVICE}-fleet`,
-        brokers: this.brokers,
+        brokers: this.config.KAFKA_BROKERS,
+        tls: kafkaTls(this.config),
       });
       await producer.connect();
       return producer;
@@ -39,7 +40,7 @@ class LazyProducer implements OnApplicationShutdown {
     {
       provide: LazyProducer,
       inject: [API_GATEWAY_CONFIG],
-      useFactory: (config: ApiGatewayConfig) => new LazyProducer(config.KAFKA_BROKERS),
+      useFactory: (config: ApiGatewayConfig) => new LazyProducer(config),
     },
     {
       provide: FleetSnapshotGatherer,

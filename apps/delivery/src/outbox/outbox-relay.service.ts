@@ -6,7 +6,12 @@ import {
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { createIdempotentProducer, OutboxRelay, type Producer } from '@drone-delivery/messaging';
+import {
+  createIdempotentProducer,
+  kafkaTls,
+  OutboxRelay,
+  type Producer,
+} from '@drone-delivery/messaging';
 import { type DeliveryConfig } from '../config/delivery.config';
 import { DELIVERY_CONFIG } from '../config/delivery.config.token';
 import { OutboxCommitSubscriber, type OutboxEntity } from './outbox-commit.subscriber';
@@ -37,6 +42,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.producer = createIdempotentProducer({
       clientId: settings.clientId,
       brokers: config.KAFKA_BROKERS,
+      tls: kafkaTls(config),
     });
     this.relay = new OutboxRelay({
       dataSource,

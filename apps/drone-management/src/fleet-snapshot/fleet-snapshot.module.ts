@@ -1,6 +1,6 @@
 import { type INestApplication, Module } from '@nestjs/common';
 import { DRONE_MANAGEMENT_SERVICE } from '@drone-delivery/contracts';
-import { connectReliableKafkaConsumer } from '@drone-delivery/messaging';
+import { connectReliableKafkaConsumer, kafkaTls } from '@drone-delivery/messaging';
 import { type DroneManagementConfig } from '../config/drone-management.config';
 import { FlightModule } from '../flight/flight.module';
 import { FLEET_SNAPSHOT_CONSUMER, fleetSnapshotGroupId } from './fleet-snapshot.constants';
@@ -29,6 +29,7 @@ export function connectFleetSnapshotConsumer(
     {
       clientId: DRONE_MANAGEMENT_SERVICE,
       brokers: config.KAFKA_BROKERS,
+      tls: kafkaTls(config),
       groupId: fleetSnapshotGroupId(config.INSTANCE_ID),
       transportId: FLEET_SNAPSHOT_CONSUMER,
       startAt: 'latest',

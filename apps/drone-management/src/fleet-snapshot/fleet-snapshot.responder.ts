@@ -5,7 +5,7 @@ import {
   type FleetSnapshotAnswer,
   type FleetSnapshotRequest,
 } from '@drone-delivery/contracts';
-import { createIdempotentProducer, type Producer } from '@drone-delivery/messaging';
+import { createIdempotentProducer, kafkaTls, type Producer } from '@drone-delivery/messaging';
 import { v7 as uuidv7 } from 'uuid';
 import { type DroneManagementConfig } from '../config/drone-management.config';
 import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token';
@@ -63,6 +63,7 @@ export class FleetSnapshotResponder implements OnApplicationShutdown {
       const producer = createIdempotentProducer({
         clientId: `${DRONE_MANAGEMENT_SERVICE}-fleet-snapshot`,
         brokers: this.config.KAFKA_BROKERS,
+        tls: kafkaTls(this.config),
       });
       await producer.connect();
       return producer;

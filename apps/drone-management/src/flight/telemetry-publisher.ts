@@ -7,7 +7,7 @@ import {
   parseDroneTelemetry,
   TOPICS,
 } from '@drone-delivery/contracts';
-import { createIdempotentProducer, type Producer } from '@drone-delivery/messaging';
+import { createIdempotentProducer, kafkaTls, type Producer } from '@drone-delivery/messaging';
 import { type DroneManagementConfig } from '../config/drone-management.config';
 import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token';
 
@@ -116,6 +116,7 @@ export class TelemetryPublisher {
     return createIdempotentProducer({
       clientId: DRONE_MANAGEMENT_SERVICE,
       brokers: this.config.KAFKA_BROKERS,
+      tls: kafkaTls(this.config),
     });
   }
 
