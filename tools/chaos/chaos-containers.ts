@@ -6,7 +6,7 @@ import {
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
-import { waitFor } from '@drone-delivery/testing';
+import { SINGLE_NODE_KAFKA_ENVIRONMENT, waitFor } from '@drone-delivery/testing';
 import { type SeverableProxy, startSeverableProxy } from './severable-proxy';
 
 /**
@@ -55,23 +55,13 @@ export async function startChaosInfrastructure(images: {
       .start(),
     new GenericContainer(images.kafka)
       .withEnvironment({
-        KAFKA_NODE_ID: '1',
-        KAFKA_PROCESS_ROLES: 'broker,controller',
+        ...SINGLE_NODE_KAFKA_ENVIRONMENT,
         KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093,SEVERABLE://:9095',
         KAFKA_ADVERTISED_LISTENERS:
           `PLAINTEXT://localhost:${kafkaPort},` + `SEVERABLE://127.0.0.1:${kafkaProxy.port}`,
-        KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
         KAFKA_INTER_BROKER_LISTENER_NAME: 'PLAINTEXT',
         KAFKA_LISTENER_SECURITY_PROTOCOL_MAP:
           'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SEVERABLE:PLAINTEXT',
-        KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-        KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '3',
-        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-        KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-        KAFKA_NUM_PARTITIONS: '3',
-        KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
       })
       .withExposedPorts(
         { container: 9092, host: kafkaPort },

@@ -34,7 +34,7 @@ async function count(url: string, sql: string): Promise<number> {
 /** What still moves: open deliveries and sagas, events and notifications not yet consumed. */
 async function stillMoving(system: ChaosSystem, admin: ReturnType<Kafka['admin']>) {
   const db = system.databaseUrls;
-  const [open, sagas, written, recorded, lags] = await Promise.all([
+  const [open, sagas, written, recorded, lags, flying] = await Promise.all([
     count(
       db.delivery,
       `SELECT count(*) AS n FROM deliveries WHERE stage NOT IN ('Completed', 'Cancelled')`,
@@ -49,12 +49,16 @@ async function stillMoving(system: ChaosSystem, admin: ReturnType<Kafka['admin']
       consumerLag(admin, 'delivery-notification-matcher-server', TOPICS.deliveryEvents.name),
       consumerLag(admin, 'delivery-notifier-server', TOPICS.notificationCommands.name),
     ]),
+    // A drone is `assigned` until it is home and charged, after its delivery has ended: the
+    // audit's "no drone left assigned" is only meaningful once every flight is over.
+    count(db['drone-management'], `SELECT count(*) AS n FROM drones WHERE status <> 'idle'`),
   ]);
   const parts = [
     open > 0 && `${open} deliveries open`,
     sagas > 0 && `${sagas} sagas unfinished`,
     written > recorded && `${written - recorded} events not in history`,
     lags[0] + lags[1] > 0 && `notifications lag ${lags[0] + lags[1]}`,
+    flying > 0 && `${flying} drones not home yet`,
   ].filter(Boolean);
   return parts.join(', ');
 }

@@ -47,3 +47,4 @@ export {
   testTrustedKeys,
   untrustedSigningKey,
 } from './service-keys';
+export { SINGLE_NODE_KAFKA_ENVIRONMENT } from './test-containers';

@@ -69,6 +69,26 @@ export async function startPostgres(image: string): Promise<StartedPostgres> {
 }
 
 /**
+ * A single-node KRaft broker's settings, apart from its listeners (which each use names):
+ * internal topics with one replica, no rebalance delay, three partitions per topic.
+ */
+export const SINGLE_NODE_KAFKA_ENVIRONMENT: Readonly<Record<string, string>> = {
+  KAFKA_NODE_ID: '1',
+  KAFKA_PROCESS_ROLES: 'broker,controller',
+  KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+  KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+  KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+  KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '3',
+  KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+  KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+  KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+  KAFKA_NUM_PARTITIONS: '3',
+  // Tests create every topic they use, as the services do at start-up; auto-creation would
+  // hide a missing topic declaration.
+  KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+};
+
+/**
  * Single-node Kafka in KRaft mode, configured like the official `apache/kafka` image.
  *
  * `@testcontainers/kafka` targets Confluent's images, so this uses a GenericContainer. Kafka hands
@@ -79,22 +99,10 @@ export async function startKafka(image: string): Promise<StartedKafka> {
   const hostPort = await new RandomPortGenerator().generatePort();
   const container = await new GenericContainer(image)
     .withEnvironment({
-      KAFKA_NODE_ID: '1',
-      KAFKA_PROCESS_ROLES: 'broker,controller',
+      ...SINGLE_NODE_KAFKA_ENVIRONMENT,
       KAFKA_LISTENERS: 'PLAINTEXT://:9092,CONTROLLER://:9093',
       KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://localhost:${hostPort}`,
-      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
       KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '3',
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-      KAFKA_NUM_PARTITIONS: '3',
-      // Tests create every topic they use, as the services do at start-up; auto-creation would
-      // hide a missing topic declaration.
-      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
     })
     .withExposedPorts({ container: 9092, host: hostPort })
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))

@@ -5,7 +5,7 @@ import {
   Wait,
 } from 'testcontainers';
 import { type TestCertificates } from './test-certificates';
-import { assertContainerRuntimeAvailable } from './test-containers';
+import { assertContainerRuntimeAvailable, SINGLE_NODE_KAFKA_ENVIRONMENT } from './test-containers';
 import { DEFAULT_KAFKA_IMAGE, DEFAULT_POSTGRES_IMAGE } from './test-infrastructure.config';
 
 /**
@@ -88,28 +88,19 @@ export async function startTlsKafka(certificates: TestCertificates): Promise<Sta
   const mutualTlsPort = await ports.generatePort();
   const container = await new GenericContainer(await imageOf('KAFKA_IMAGE'))
     .withEnvironment({
-      KAFKA_NODE_ID: '1',
-      KAFKA_PROCESS_ROLES: 'broker,controller',
+      ...SINGLE_NODE_KAFKA_ENVIRONMENT,
       KAFKA_LISTENERS: 'SSL://:9092,MTLS://:9094,PLAINTEXT://:19092,CONTROLLER://:9093',
       KAFKA_ADVERTISED_LISTENERS:
         `SSL://localhost:${tlsPort},MTLS://localhost:${mutualTlsPort},` +
         'PLAINTEXT://localhost:19092',
       KAFKA_INTER_BROKER_LISTENER_NAME: 'PLAINTEXT',
-      KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
       KAFKA_LISTENER_SECURITY_PROTOCOL_MAP:
         'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,MTLS:SSL',
-      KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
       KAFKA_SSL_KEYSTORE_TYPE: 'PEM',
       KAFKA_SSL_KEYSTORE_LOCATION: '/tls/server.pem',
       KAFKA_SSL_TRUSTSTORE_TYPE: 'PEM',
       KAFKA_SSL_TRUSTSTORE_LOCATION: '/tls/ca.crt',
       KAFKA_LISTENER_NAME_MTLS_SSL_CLIENT_AUTH: 'required',
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-      KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '1',
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
-      KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
     })
     .withCopyContentToContainer([
       { content: certificates.keyAndCert.pem, target: '/tls/server.pem', mode: 0o644 },
