@@ -280,8 +280,9 @@ describe('delivery notifications under fuzzed Kafka messages', () => {
     );
     // Each with the key and headers it was sent with; a huge one cut to fit the broker's limit,
     // saying so and how large it was.
-    // Only the dead letters of what this test sent: the notifier also consumes the commands the
-    // matcher wrote during the test before, which are not this test's to judge.
+    // Only the dead letters of what this test sent. The notifier also reads every command other
+    // specs' delivery instances put on the shared topic meanwhile, and refuses them rightly
+    // ("there is no subscription"): they are not this test's to judge.
     const ours = new Set(offsets);
     const all = [...letters.values()].flat().filter((letter) => ours.has(sourceOf(letter)));
     const others = [...letters.values()].flat().filter((letter) => !ours.has(sourceOf(letter)));
