@@ -405,4 +405,39 @@ describe('drone-management flight simulator', () => {
     }
     expect((await find(deliveryId)).body.status).toBe('completed');
   });
+
+  it('reports an idle drone now and then, naming the delivery it completed last', async () => {
+    const pickup = destinationPoint(CENTER, 180, 3);
+    const { deliveryId, assigned, events } = await flyDelivery({
+      pickup,
+      dropoff: destinationPoint(pickup, 90, 3),
+    });
+    const lastOfFlight = Math.max(...events.map((event) => event.sequence));
+    // Again with a short idle interval: had a report of that flight been lost (a crash with
+    // reports unsent), the next idle report would still tell delivery that it was delivered.
+    await service.stop();
+    service = await startServiceProcess({
+      app: 'drone-management',
+      env: { ...env(), IDLE_TELEMETRY_INTERVAL_MS: '300' },
+    });
+    call = internalApi(service.url, await schedulerToken());
+    // By sequence: an idle drone's report is about where it has stood since it landed.
+    const later = () =>
+      seen.filter(
+        ({ event }) => event.subject === assigned.droneId && event.sequence > lastOfFlight,
+      );
+
+    const repeated = await waitFor(
+      () => {
+        const idle = later().filter(
+          ({ event }) =>
+            event.data.state === 'idle' && event.data.completedDeliveryId === deliveryId,
+        );
+        return idle.length >= 2 ? idle : undefined;
+      },
+      { timeoutMs: 30_000, description: 'two idle reports naming the delivery' },
+    );
+    expect(repeated.every(({ event }) => event.data.deliveryId === null)).toBe(true);
+    expectValidReportsInSequence(later(), assigned.droneId);
+  });
 });

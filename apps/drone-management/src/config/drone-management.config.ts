@@ -58,6 +58,14 @@ export class DroneManagementConfig extends ServiceWithTokensConfig {
   @Type(() => Number) @IsInt() @Min(10) @Max(60_000) SIMULATOR_TICK_MS: number = 500;
   /** Real time between two telemetry reports of one drone (state changes are reported at once). */
   @Type(() => Number) @IsInt() @Min(0) @Max(600_000) TELEMETRY_INTERVAL_MS: number = 1_000;
+
+  /**
+   * How often an idle drone reports anyway, naming the delivery it completed last: a report of
+   * that flight lost on the way (a crash with reports unsent) is then healed by the next one, so
+   * the delivery cannot stay open for ever.
+   */
+  @Type(() => Number) @IsInt() @Min(100) @Max(3_600_000) IDLE_TELEMETRY_INTERVAL_MS: number =
+    30_000;
   /** Battery recharged per simulated minute on the charger at the home base. */
   @Type(() => Number)
   @IsNumber(FINITE)

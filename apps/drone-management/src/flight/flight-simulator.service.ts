@@ -97,11 +97,14 @@ export class FlightSimulator {
    * as every writer here does.
    */
   private async advanceBatch(manager: EntityManager, now: Date): Promise<BatchResult> {
+    const idleReportBefore = new Date(now.getTime() - this.config.IDLE_TELEMETRY_INTERVAL_MS);
     const drones = await manager
       .createQueryBuilder(Drone, 'drone')
-      .where(`(drone.flightState <> 'idle' OR drone.telemetryDue) AND drone.positionedAt < :now`, {
-        now,
-      })
+      // One line: TypeORM maps `alias.property` to its column only where a space follows it.
+      .where(
+        "(drone.flightState <> 'idle' OR drone.telemetryDue OR drone.telemetryReportedAt < :idleReportBefore) AND drone.positionedAt < :now",
+        { now, idleReportBefore },
+      )
       .orderBy('drone.id')
       .limit(CLAIM_BATCH)
       .setLock('pessimistic_write')
@@ -114,10 +117,16 @@ export class FlightSimulator {
       deliveryId: In(deliveryIds),
       status: 'active',
     });
+    const lastCompleted = await lastCompletedDeliveries(
+      manager,
+      drones.filter((drone) => drone.flightState === 'idle').map((drone) => drone.id),
+    );
     const reports: DroneTelemetryEvent[] = [];
     for (const drone of drones) {
       const assignment = assignments.find((row) => row.deliveryId === drone.flightDeliveryId);
-      reports.push(...(await this.advanceDrone(manager, drone, assignment, now)));
+      reports.push(
+        ...(await this.advanceDrone(manager, drone, assignment, now, lastCompleted.get(drone.id))),
+      );
     }
     return { claimed: drones.length, reports };
   }
@@ -127,6 +136,7 @@ export class FlightSimulator {
     drone: Drone,
     assignment: Assignment | undefined,
     now: Date,
+    lastCompletedDeliveryId: string | undefined,
   ): Promise<DroneTelemetryEvent[]> {
     const context = flightContext(drone, routeOf(assignment));
     const before = flightOf(drone);
@@ -145,7 +155,10 @@ export class FlightSimulator {
         sequence: drone.telemetrySequence + index + 1,
         flight,
         etas: projectEtas(flight, context, this.settings),
-        completedDeliveryId: unloadedDeliveryId(flight, reported[index - 1] ?? before),
+        completedDeliveryId:
+          unloadedDeliveryId(flight, reported[index - 1] ?? before) ??
+          // Idle and still idle: the periodic report repeats the last delivery it completed.
+          (flight.state === 'idle' && before.state === 'idle' ? lastCompletedDeliveryId : null),
       }),
     );
 
@@ -192,4 +205,24 @@ export class FlightSimulator {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The delivery each of these drones completed last, for the reports of idle drones. One query
+ * per batch, and only for idle drones; the unique index on active assignments does not serve it,
+ * but a fleet's completed assignments per drone are few enough to scan.
+ */
+async function lastCompletedDeliveries(
+  manager: EntityManager,
+  droneIds: string[],
+): Promise<Map<string, string>> {
+  if (droneIds.length === 0) return new Map();
+  const rows: { drone_id: string; delivery_id: string }[] = await manager.query(
+    `SELECT DISTINCT ON (drone_id) drone_id, delivery_id
+       FROM assignments
+      WHERE drone_id = ANY($1::uuid[]) AND status = 'completed'
+      ORDER BY drone_id, completed_at DESC`,
+    [droneIds],
+  );
+  return new Map(rows.map((row) => [row.drone_id, row.delivery_id]));
 }
