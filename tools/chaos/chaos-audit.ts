@@ -192,8 +192,10 @@ export async function audit(options: {
     }
   }
   for (const row of deliveries) {
-    if (!succeededIds.has(row.id))
-      problem('doubled', `${row.id}: a delivery without a succeeded saga`);
+    // A Cancelled delivery without a succeeded saga is a compensation at work: its PUT landed
+    // unanswered, the saga failed, and the sweep cancelled it. Anything else is one too many.
+    if (!succeededIds.has(row.id) && row.stage !== 'Cancelled')
+      problem('doubled', `${row.id}: a ${row.stage} delivery without a succeeded saga`);
   }
   const knownIds = new Set(accepted.map((intent) => intent.deliveryId));
   const acceptedUnanswered = deliveries.filter((row) => !knownIds.has(row.id)).length;
