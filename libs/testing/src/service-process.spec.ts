@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { startServiceProcess } from './service-process';
+import { OutputTail, startServiceProcess } from './service-process';
 
 /**
  * A port picked for a service is unbound until the service listens; if another process takes it
@@ -30,5 +30,21 @@ describe('startServiceProcess', () => {
     await expect(
       startServiceProcess({ app: 'accounts', port, env: {}, readyTimeoutMs: 20_000 }),
     ).rejects.toThrow(`port ${port} of accounts is taken by another process`);
+  });
+});
+
+describe('OutputTail', () => {
+  it('keeps what was printed after a mark even once the start has been dropped', () => {
+    const tail = new OutputTail(10);
+    tail.append('abcdef');
+    const mark = tail.printed();
+    tail.append('ghijkl');
+    // 12 characters exceed the limit: only the last 5 are kept.
+    expect(tail.text()).toBe('hijkl');
+    expect(tail.printed()).toBe(12);
+    expect(tail.since(mark)).toBe('hijkl');
+    tail.append('mn');
+    expect(tail.since(mark)).toBe('hijklmn');
+    expect(tail.since(tail.printed())).toBe('');
   });
 });

@@ -22,8 +22,15 @@ export interface ServiceProcess {
   app: string;
   port: number;
   url: string;
-  /** Everything the process printed so far, for failure messages. */
+  /** What the process printed so far (its last 100-200 KB), for failure messages. */
   output(): string;
+  /** How many characters the process has printed so far: a mark for `outputSince`. */
+  printed(): number;
+  /**
+   * What the process printed after `mark` (from `printed()`). Unlike slicing `output()`, it stays
+   * right once the start of a long output has been dropped.
+   */
+  outputSince(mark: number): string;
   /** SIGTERM: graceful shutdown; resolves when the process has exited. */
   stop(): Promise<void>;
   /** SIGKILL: a crash; nothing gets to clean up. */
@@ -63,6 +70,40 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 
 class PortTakenError extends Error {}
 
+/**
+ * The tail of what a process printed: a long-running service can print a lot, so past `limit`
+ * characters the oldest half is dropped. Marks count every character ever printed, so they stay
+ * valid after a trim.
+ */
+export class OutputTail {
+  private kept = '';
+  private dropped = 0;
+
+  constructor(private readonly limit = 200_000) {}
+
+  append(text: string): void {
+    this.kept += text;
+    if (this.kept.length > this.limit) {
+      const keep = Math.floor(this.limit / 2);
+      this.dropped += this.kept.length - keep;
+      this.kept = this.kept.slice(-keep);
+    }
+  }
+
+  text(): string {
+    return this.kept;
+  }
+
+  printed(): number {
+    return this.dropped + this.kept.length;
+  }
+
+  /** What was printed after `mark`, as far as it is still kept. */
+  since(mark: number): string {
+    return this.kept.slice(Math.max(0, mark - this.dropped));
+  }
+}
+
 async function startOnce(options: ServiceProcessOptions, port: number): Promise<ServiceProcess> {
   const entry = path.join(WORKSPACE_ROOT, 'apps', options.app, 'src/main.ts');
   const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
@@ -77,12 +118,8 @@ async function startOnce(options: ServiceProcessOptions, port: number): Promise<
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output += chunk.toString();
-    // Keep the tail only: a long-running service can print a lot.
-    if (output.length > 200_000) output = output.slice(-100_000);
-  };
+  const output = new OutputTail();
+  const append = (chunk: Buffer) => output.append(chunk.toString());
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -116,7 +153,7 @@ async function startOnce(options: ServiceProcessOptions, port: number): Promise<
     await exited;
     if (error instanceof PortTakenError) throw error;
     throw new Error(
-      `${(error as Error).message}\n--- ${options.app} output ---\n${output.slice(-4_000)}`,
+      `${(error as Error).message}\n--- ${options.app} output ---\n${output.text().slice(-4_000)}`,
     );
   }
 
@@ -128,7 +165,9 @@ async function startOnce(options: ServiceProcessOptions, port: number): Promise<
     app: options.app,
     port,
     url,
-    output: () => output,
+    output: () => output.text(),
+    printed: () => output.printed(),
+    outputSince: (mark) => output.since(mark),
     stop: () => signal('SIGTERM'),
     kill: () => signal('SIGKILL'),
   };
