@@ -16,7 +16,12 @@ const schedulerKey = {
 };
 const schedulerPublicKey = { ...schedulerKey, d: undefined };
 
-/** name, port, database (role and password are the database's name, see docker/postgres/init). */
+/**
+ * name, port, database (and role). The compose Postgres gives each role the password
+ * SERVICE_DB_PASSWORD, or its own name when that is unset (docker/postgres/init): the demo's
+ * published default, which services accept in DEMO_MODE only.
+ */
+const DB_PASSWORD = process.env.SERVICE_DB_PASSWORD;
 const SERVICES = [
   ['accounts', 3002, 'accounts'],
   ['package', 3003, 'package'],
@@ -35,7 +40,8 @@ const children = SERVICES.map(([name, port, database], index) => {
   const env = {
     ...process.env,
     PORT: String(port),
-    DATABASE_URL: `postgres://${database}:${database}@${POSTGRES}/${database}`,
+    DATABASE_URL: `postgres://${database}:${encodeURIComponent(DB_PASSWORD ?? database)}@${POSTGRES}/${database}`,
+    ...(DB_PASSWORD ? {} : { DEMO_MODE: 'true' }),
     KAFKA_BROKERS: KAFKA,
     SERVICE_TOKEN_TRUSTED_KEYS: JSON.stringify({ keys: [schedulerPublicKey] }),
     ...(name === 'scheduler' ? { SERVICE_TOKEN_SIGNING_KEY: JSON.stringify(schedulerKey) } : {}),

@@ -70,6 +70,32 @@ describe('ServiceConfig', () => {
     }
   });
 
+  it("refuses a database role whose password is its own name, the demo's, unless DEMO_MODE", () => {
+    const demoUrl = 'postgres://delivery:delivery@postgres:5432/delivery';
+    expect(() => loadEnvironment(NoTokensConfig, { DATABASE_URL: demoUrl })).toThrow(
+      'DATABASE_URL: the password of role "delivery" is its own name',
+    );
+    expect(() =>
+      loadEnvironment(NoTokensConfig, {
+        DATABASE_URL: 'postgres://postgres:postgres@localhost:5433/postgres',
+      }),
+    ).toThrow('the password of role "postgres" is its own name');
+    // Percent-encoding does not hide it.
+    expect(() =>
+      loadEnvironment(NoTokensConfig, { DATABASE_URL: 'postgres://a%40b:a%40b@db/x' }),
+    ).toThrow('the password of role "a@b" is its own name');
+    expect(
+      loadEnvironment(NoTokensConfig, { DATABASE_URL: demoUrl, DEMO_MODE: 'true' }).DATABASE_URL,
+    ).toBe(demoUrl);
+    // A password of its own, or none at all (certificate or peer authentication), is fine.
+    for (const url of [
+      'postgres://delivery:s3cret@db/delivery',
+      'postgres://delivery@db/delivery',
+    ]) {
+      expect(loadEnvironment(NoTokensConfig, { DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    }
+  });
+
   it('reads DEMO_MODE as a boolean', () => {
     expect(loadEnvironment(ExampleConfig, { ...ENV, DEMO_MODE: 'true' }).DEMO_MODE).toBe(true);
     expect(loadEnvironment(ExampleConfig, { ...ENV, DEMO_MODE: '0' }).DEMO_MODE).toBe(false);
@@ -80,6 +106,7 @@ describe('ServiceConfig', () => {
       PORT: 3998,
       DATABASE_URL: ENV.DATABASE_URL,
       LOG_LEVEL: 'log',
+      DEMO_MODE: false,
       ...MESSAGING_DEFAULTS,
     });
   });

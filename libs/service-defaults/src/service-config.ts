@@ -36,12 +36,19 @@ export class ServiceConfig {
    */
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   @PostgresTlsSettings()
+  @NoPublishedPassword()
   DATABASE_URL!: string;
 
   /** PEM file of a private CA that signed the database server's certificate (verify-full). */
   @IsOptional() @ReadableFile() @ForVerifyFull() DATABASE_CA_FILE?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL: LogLevel = 'log';
+
+  /**
+   * The demo's published secrets are accepted: the demo service keys of docker-compose.yml and
+   * database roles whose password is their own name (docker/postgres/init). Never in production.
+   */
+  @BooleanSetting() @IsBoolean() DEMO_MODE: boolean = false;
 
   // Messaging: read by the services that create Kafka topics, or have an outbox or an inbox.
 
@@ -90,9 +97,6 @@ export class ServiceWithTokensConfig extends ServiceConfig {
 
   /** The public keys of the services that may call this one, a JWKS (JSON). */
   @IsOptional() @JsonSetting() @IsObject() SERVICE_TOKEN_TRUSTED_KEYS?: JSONWebKeySet;
-
-  /** Accept the demo keys published in docker-compose.yml (never in production). */
-  @BooleanSetting() @IsBoolean() DEMO_MODE: boolean = false;
 }
 
 /**
@@ -210,6 +214,41 @@ function ForVerifyFull(): PropertyDecorator {
       defaultMessage: () => 'DATABASE_CA_FILE needs sslmode=verify-full in DATABASE_URL',
     },
   });
+}
+
+/**
+ * A database password that equals its role's name is the demo's (docker/postgres/init, and the
+ * superuser postgres/postgres of docker-compose.yml): published, so anyone could log in. Refused
+ * unless DEMO_MODE is on. The check runs on the URL only; no password at all (certificate or
+ * peer authentication) is fine.
+ */
+function NoPublishedPassword(): PropertyDecorator {
+  const published = (value: unknown): string | undefined => {
+    if (typeof value !== 'string') return undefined;
+    const url = URL.parse(value);
+    if (!url || url.password === '') return undefined;
+    const [user, password] = [url.username, url.password].map(decodedOrAsIs);
+    return user === password ? user : undefined;
+  };
+  return ValidateBy({
+    name: 'noPublishedPassword',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        (args?.object as { DEMO_MODE?: unknown }).DEMO_MODE === true || !published(value),
+      defaultMessage: (args?: ValidationArguments) =>
+        `DATABASE_URL: the password of role "${published(args?.value)}" is its own name, the ` +
+        "demo's published default; give the role a password of its own (SERVICE_DB_PASSWORD in " +
+        'docker-compose.yml), or set DEMO_MODE=true for the demo',
+    },
+  });
+}
+
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A Postgres URL's TLS parameters: sslmode=verify-full or disable, and nothing else. */

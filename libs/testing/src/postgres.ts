@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { uniqueName } from './unique-name';
 import { waitFor } from './wait-for';
@@ -31,20 +32,31 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
   }
 }
 
-/** A fresh database on the test server, so each test file starts from an empty schema. */
+/**
+ * A fresh database on the test server, so each test file starts from an empty schema. It gets a
+ * role of its own with a random password, as each service has in production (services refuse a
+ * password that is the role's name outside DEMO_MODE), so `url` logs in as that role, the owner.
+ */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const base = serverUrl();
   const name = uniqueName(prefix);
-  await withClient(base, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const password = randomBytes(18).toString('base64url');
+  await withClient(base, async (client) => {
+    await client.query(`CREATE ROLE "${name}" LOGIN PASSWORD '${password}'`);
+    await client.query(`CREATE DATABASE "${name}" OWNER "${name}"`);
+  });
   const url = new URL(base);
   url.pathname = `/${name}`;
+  url.username = name;
+  url.password = password;
   return {
     name,
     url: url.toString(),
     drop: () =>
-      withClient(base, (client) =>
-        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      ).then(() => undefined),
+      withClient(base, async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await client.query(`DROP ROLE IF EXISTS "${name}"`);
+      }),
   };
 }
 
