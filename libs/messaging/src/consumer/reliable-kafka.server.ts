@@ -13,6 +13,7 @@ import { consumerMetrics, type ConsumerMetrics, secondsSince } from '@drone-deli
 import { deadLetterHeaders, deadLetterTopic, fitDeadLetter } from './dead-letter';
 import { isDependencyOutage } from '@drone-delivery/service-defaults';
 import { InvalidMessageError } from './invalid-message.error';
+import { isKafkaErrorOfType } from '../kafka-errors';
 
 export interface ConsumerReliability {
   /** Attempts per message, the first included, before it is dead-lettered. */
@@ -102,7 +103,7 @@ export class ReliableKafkaServer extends ServerKafka {
       try {
         return await super.bindEvents(consumer);
       } catch (error) {
-        const unknownTopic = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+        const unknownTopic = isKafkaErrorOfType(error, 'UNKNOWN_TOPIC_OR_PARTITION');
         if (!unknownTopic || attempt >= SUBSCRIBE_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
       }
