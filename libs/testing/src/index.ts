@@ -48,3 +48,16 @@ export {
   untrustedSigningKey,
 } from './service-keys';
 export { SINGLE_NODE_KAFKA_ENVIRONMENT } from './test-containers';
+export {
+  FIRST_WAVE,
+  SECOND_WAVE,
+  SYSTEM_SERVICES,
+  perService,
+  prepareSystem,
+  serviceUrl,
+  startWholeSystem,
+  systemEnvironment,
+  type SystemService,
+  type SystemWiring,
+  type WholeSystem,
+} from './whole-system';
