@@ -74,6 +74,26 @@ function reporter(droneId: string) {
 const states = (events: DroneTelemetryEvent[]) => events.map((event) => event.data.state);
 const sequences = (events: DroneTelemetryEvent[]) => events.map((event) => event.sequence);
 
+/** A broker that never answers a connect until told to refuse it, as kafkajs retrying does. */
+class SlowRefusingBroker {
+  connects = 0;
+  private refuse: (() => void) | undefined;
+
+  producer(): Producer {
+    const connect = () => {
+      this.connects += 1;
+      return new Promise<void>((_, reject) => {
+        this.refuse = () => reject(new Error('Connection error: connect ECONNREFUSED'));
+      });
+    };
+    return { connect, disconnect: () => Promise.resolve() } as unknown as Producer;
+  }
+
+  refuseConnect(): void {
+    this.refuse?.();
+  }
+}
+
 describe('TelemetryPublisher', () => {
   let publisher: TelemetryPublisher | undefined;
 
@@ -143,6 +163,34 @@ describe('TelemetryPublisher', () => {
       1, 11,
     ]);
     expect(publisher.backlog).toBe(0);
+  });
+
+  it('returns from close only once a connect under way has ended, and tries no more after it', async () => {
+    const broker = new SlowRefusingBroker();
+    const slow = new (class extends TelemetryPublisher {
+      constructor() {
+        super({ KAFKA_BROKERS: ['unused:9092'] } as DroneManagementConfig);
+      }
+      protected override createProducer(): Producer {
+        return broker.producer();
+      }
+    })();
+    slow.publish([reporter(DRONE_A)('flying-to-pickup')]);
+    await waitFor(() => broker.connects === 1, { description: 'the first connect' });
+
+    const closing = slow.close(0);
+    // While the connect hangs, close() must not return: kafkajs would go on retrying, and
+    // logging, after it.
+    const first = await Promise.race([
+      closing.then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('still closing'), 500)),
+    ]);
+    expect(first).toBe('still closing');
+
+    broker.refuseConnect();
+    await closing;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(broker.connects).toBe(1);
   });
 
   it('sends every report as it comes while the broker takes them', async () => {

@@ -18,6 +18,12 @@ import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token
 const MAX_PENDING = 50_000;
 /** Reports per send. */
 const SEND_BATCH = 500;
+/**
+ * How long close() waits for a send attempt under way to end: kafkajs' own connect retries (5,
+ * from 300 ms) take about 10 s with jitter. Their timers would keep the process alive that long
+ * anyway, so the wait costs a shutdown nothing; it only makes the end of the work visible.
+ */
+const IN_FLIGHT_GRACE_MS = 15_000;
 
 /** A queued report; coalescing swaps in a newer report of the same drone in the same state. */
 interface Pending {
@@ -104,6 +110,15 @@ export class TelemetryPublisher {
       clearTimeout(timer);
     }
     this.closing.abort();
+    // A send or connect under way is not cancelled by the abort (kafkajs' connect retries on its
+    // own for seconds): wait until it gives up, so nothing of the publisher runs, or logs, once
+    // close() has returned. Bounded, so a broker that hangs cannot hold the shutdown for good.
+    let graceTimer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.sending,
+      new Promise((resolve) => (graceTimer = setTimeout(resolve, IN_FLIGHT_GRACE_MS))),
+    ]);
+    clearTimeout(graceTimer);
     const unsent = this.backlog;
     if (unsent > 0) this.logger.warn(`${unsent} telemetry report(s) not sent before shutdown`);
     this.pending = [];
