@@ -1,5 +1,6 @@
 // First: tracing must be running before anything else loads.
 import './instrumentation';
+import { exitOnStartFailure } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadApiGatewayConfig } from './config/api-gateway.config';
 import { startGateway } from './start-gateway';
@@ -14,7 +15,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

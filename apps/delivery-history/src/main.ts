@@ -6,7 +6,7 @@ import {
   ensureTopicsWithDeadLetters,
   kafkaTls,
 } from '@drone-delivery/messaging';
-import { startService } from '@drone-delivery/service-defaults';
+import { exitOnStartFailure, startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import {
   DELIVERY_HISTORY_SERVICE,
@@ -42,7 +42,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

@@ -2,7 +2,7 @@
 import './instrumentation';
 import { DELIVERY_SERVICE, TOPICS } from '@drone-delivery/contracts';
 import { ensureTopicsWithDeadLetters, kafkaTls } from '@drone-delivery/messaging';
-import { startService } from '@drone-delivery/service-defaults';
+import { exitOnStartFailure, startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadDeliveryConfig } from './config/delivery.config';
 import { connectDeliveryConsumers } from './delivery-consumers';
@@ -36,7 +36,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

@@ -2,7 +2,7 @@
 import './instrumentation';
 import { DRONE_MANAGEMENT_SERVICE, TOPICS } from '@drone-delivery/contracts';
 import { ensureTopicsWithDeadLetters, kafkaTls } from '@drone-delivery/messaging';
-import { startService } from '@drone-delivery/service-defaults';
+import { exitOnStartFailure, startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadDroneManagementConfig } from './config/drone-management.config';
 import { connectFleetSnapshotConsumer } from './fleet-snapshot/fleet-snapshot.module';
@@ -37,7 +37,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

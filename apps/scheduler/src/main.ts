@@ -1,6 +1,6 @@
 // First: tracing must be running before anything else loads.
 import './instrumentation';
-import { startService } from '@drone-delivery/service-defaults';
+import { exitOnStartFailure, startService } from '@drone-delivery/service-defaults';
 import { AppModule } from './app.module';
 import { loadSchedulerConfig } from './config/scheduler.config';
 
@@ -15,7 +15,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure);

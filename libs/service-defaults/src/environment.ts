@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { toFieldErrors } from './request-validation.pipe';
+import { ConfigurationError } from './start-failure';
 
 type Constructor<T> = new () => T;
 
@@ -16,8 +17,9 @@ export function loadEnvironment<T extends object>(
   const config = plainToInstance(schema, env, { enableImplicitConversion: true });
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
   if (errors.length > 0) {
-    const lines = toFieldErrors(errors).map((error) => `  - ${error.field}: ${error.message}`);
-    throw new Error(`Invalid configuration in the environment:\n${lines.join('\n')}`);
+    throw new ConfigurationError(
+      toFieldErrors(errors).map((error) => `${error.field}: ${error.message}`),
+    );
   }
   return config;
 }

@@ -34,3 +34,4 @@ export {
 export { MAX_INPUT_DEPTH, unstorableInput } from './storable-input';
 export { serviceTokensProvider } from './service-tokens.provider';
 export { isDependencyOutage } from './dependency-outage';
+export { ConfigurationError, describeStartFailure, exitOnStartFailure } from './start-failure';

@@ -1,7 +1,11 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { type DownstreamPolicy } from '@drone-delivery/http';
-import { loadEnvironment, PublicApiConfig } from '@drone-delivery/service-defaults';
+import {
+  ConfigurationError,
+  loadEnvironment,
+  PublicApiConfig,
+} from '@drone-delivery/service-defaults';
 import { SAGA_STEPS, type SagaStep } from '../scheduling/saga-steps';
 
 const SERVICE_URL = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
@@ -68,9 +72,7 @@ export function loadSchedulerConfig(env: NodeJS.ProcessEnv = process.env): Sched
     problems.push('SAGA_CRASH_AFTER_STEP: a test hook, only allowed with NODE_ENV=test');
   }
   if (problems.length > 0) {
-    throw new Error(
-      `Invalid configuration in the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    throw new ConfigurationError(problems);
   }
   return config;
 }
