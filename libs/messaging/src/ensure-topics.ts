@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { type KafkaTlsOption } from './kafka-tls';
 
@@ -24,6 +26,36 @@ export interface TopicDurability {
 const LEADERS_TIMEOUT_MS = 60_000;
 
 /**
+ * A broker that is restarting refuses or drops connections ("Closed connection", ECONNREFUSED)
+ * for a while after kafkajs' own few retries are spent; a service starting just then waits for
+ * it, about two minutes in all, rather than exit and be restarted (seen in the chaos run). A
+ * certificate that does not verify, or any other answer, fails at once.
+ */
+function whileBrokerUnreachable() {
+  return retry(
+    handleWhen((error) => isUnreachable(error)),
+    { maxAttempts: 20, backoff: new ExponentialBackoff({ initialDelay: 500, maxDelay: 8_000 }) },
+  );
+}
+
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|Closed connection|Connection timeout/;
+
+/** The error, or one it wraps (kafkajs' "retries exceeded"), says the broker could not be reached. */
+function isUnreachable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (
+    let current = error;
+    current instanceof Error && !seen.has(current);
+    current = current.cause
+  ) {
+    seen.add(current);
+    if (UNREACHABLE.test(current.message)) return true;
+  }
+  return false;
+}
+
+/**
  * Creates the topics a service produces to or consumes from, with explicit partition counts,
  * before it starts, and returns once every partition of every topic has a leader. Topics that
  * already exist are left alone. Returns the names it created.
@@ -41,6 +73,23 @@ export async function ensureTopics(
         `(${replicationFactor})`,
     );
   }
+  const logger = new Logger('ensureTopics');
+  const policy = whileBrokerUnreachable();
+  policy.onRetry(({ delay, ...reason }) =>
+    logger.warn(
+      `Kafka at ${brokers.join(',')} unreachable, trying again in ${Math.round(delay)} ms: ` +
+        ('error' in reason ? String((reason.error as Error).message) : 'no answer'),
+    ),
+  );
+  return policy.execute(() => createAndWait(brokers, topics, durability, tls));
+}
+
+async function createAndWait(
+  brokers: string[],
+  topics: TopicSpec[],
+  durability: Required<TopicDurability>,
+  tls: KafkaTlsOption['tls'],
+): Promise<string[]> {
   // Errors are handled below; kafkajs' own logging would report a harmless race as an error.
   const admin = new Kafka({
     clientId: 'ensure-topics',
