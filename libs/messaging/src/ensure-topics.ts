@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { isBrokerUnreachable } from './kafka-errors';
 import { type KafkaTlsOption } from './kafka-tls';
 
 export interface TopicSpec {
@@ -32,27 +33,10 @@ const LEADERS_TIMEOUT_MS = 60_000;
  * certificate that does not verify, or any other answer, fails at once.
  */
 function whileBrokerUnreachable() {
-  return retry(
-    handleWhen((error) => isUnreachable(error)),
-    { maxAttempts: 20, backoff: new ExponentialBackoff({ initialDelay: 500, maxDelay: 8_000 }) },
-  );
-}
-
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|Closed connection|Connection timeout/;
-
-/** The error, or one it wraps (kafkajs' "retries exceeded"), says the broker could not be reached. */
-function isUnreachable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (
-    let current = error;
-    current instanceof Error && !seen.has(current);
-    current = current.cause
-  ) {
-    seen.add(current);
-    if (UNREACHABLE.test(current.message)) return true;
-  }
-  return false;
+  return retry(handleWhen(isBrokerUnreachable), {
+    maxAttempts: 20,
+    backoff: new ExponentialBackoff({ initialDelay: 500, maxDelay: 8_000 }),
+  });
 }
 
 /**

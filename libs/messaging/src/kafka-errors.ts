@@ -23,3 +23,24 @@ export function isKafkaErrorOfType(error: unknown, type: string): boolean {
   }
   return false;
 }
+
+const UNREACHABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|Closed connection|Connection timeout/;
+
+/**
+ * The error, or one it wraps (kafkajs' "retries exceeded", "non-retriable"), says the broker
+ * could not be reached: down, restarting, not resolvable yet. Worth waiting for at start-up,
+ * unlike a certificate that does not verify or a refused request.
+ */
+export function isBrokerUnreachable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (
+    let current = error;
+    current instanceof Error && !seen.has(current);
+    current = current.cause
+  ) {
+    seen.add(current);
+    if (UNREACHABLE.test(current.message)) return true;
+  }
+  return false;
+}

@@ -6,14 +6,14 @@ import {
   ServerKafka,
 } from '@nestjs/microservices';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExponentialBackoff, type IBackoff } from 'cockatiel';
+import { ExponentialBackoff, handleWhen, type IBackoff, retry } from 'cockatiel';
 import { type Consumer } from 'kafkajs';
 import { type Observable, throwError } from 'rxjs';
 import { consumerMetrics, type ConsumerMetrics, secondsSince } from '@drone-delivery/observability';
 import { deadLetterHeaders, deadLetterTopic, fitDeadLetter } from './dead-letter';
 import { isDependencyOutage } from '@drone-delivery/service-defaults';
 import { InvalidMessageError } from './invalid-message.error';
-import { isKafkaErrorOfType } from '../kafka-errors';
+import { isBrokerUnreachable, isKafkaErrorOfType } from '../kafka-errors';
 
 export interface ConsumerReliability {
   /** Attempts per message, the first included, before it is dead-lettered. */
@@ -89,6 +89,33 @@ export class ReliableKafkaServer extends ServerKafka {
     // come back would hold the shutdown for as long as the outage lasts.
     this.stopping.abort();
     await super.close();
+  }
+
+  /**
+   * Connects, waiting (about two minutes in all) for a broker that cannot be reached yet: a
+   * service started while Kafka restarts used to exit with "Closed connection" and be restarted
+   * (seen in the chaos run). Each try starts from fresh clients.
+   */
+  override async start(callback: () => void): Promise<void> {
+    const policy = retry(handleWhen(isBrokerUnreachable), {
+      maxAttempts: 20,
+      backoff: new ExponentialBackoff({ initialDelay: 500, maxDelay: 8_000 }),
+    });
+    policy.onRetry(({ delay, ...reason }) =>
+      this.logger.warn(
+        `Kafka unreachable at start-up, trying again in ${Math.round(delay)} ms: ` +
+          ('error' in reason ? describe(reason.error) : 'no answer'),
+      ),
+    );
+    await policy.execute(async () => {
+      try {
+        await super.start(() => undefined);
+      } catch (error) {
+        await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+        throw error;
+      }
+    });
+    callback();
   }
 
   /**
