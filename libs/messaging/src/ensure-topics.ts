@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
-import { isBrokerUnreachable } from './kafka-errors';
+import { isBrokerUnreachable, isKafkaErrorOfType } from './kafka-errors';
 import { type KafkaTlsOption } from './kafka-tls';
 
 export interface TopicSpec {
@@ -106,7 +106,10 @@ async function createMissing(
 ): Promise<void> {
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      // waitForLeaders below does the waiting, and takes the broker's "does not host this
+      // topic-partition" for a topic it has only just created as "not yet"; kafkajs' own wait
+      // gave up on it, and the service exited (seen on a loaded machine at start-up).
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.numPartitions,
@@ -118,6 +121,7 @@ async function createMissing(
     });
   } catch (error) {
     // Services starting together race to create shared topics: "already exists" is success.
+    if (isKafkaErrorOfType(error, 'TOPIC_ALREADY_EXISTS')) return;
     const now = new Set(await admin.listTopics());
     if (missing.some((spec) => !now.has(spec.topic))) throw error;
   }

@@ -91,6 +91,30 @@ describe('start-up before the broker is reachable', () => {
     }
   }, 120_000);
 
+  it('lets services starting together create the same new topics, each returning once they have leaders', async () => {
+    const topics = Array.from({ length: 3 }, (_, index) => ({
+      topic: uniqueTopic(`ensure-race-${index}`),
+      numPartitions: 3,
+    }));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => ensureTopics([broker], topics)),
+    );
+    // None failed on the others' creations.
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    const admin = new Kafka({
+      clientId: 'ensure-race',
+      brokers: [broker],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: topics.map((spec) => spec.topic) });
+      expect(metadata.topics.map((topic) => topic.partitions.length)).toEqual([3, 3, 3]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('fails at once on what waiting cannot fix', async () => {
     await expect(
       ensureTopics([broker], [{ topic: uniqueTopic('ensure-bad'), numPartitions: 1 }], {

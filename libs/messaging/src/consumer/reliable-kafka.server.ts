@@ -32,8 +32,11 @@ export interface ConsumerReliability {
   outageMaxBackoffMs: number;
 }
 
-/** Subscribe attempts at start-up (about 10 s in all) before a service gives up. */
-const SUBSCRIBE_ATTEMPTS = 8;
+/**
+ * Subscribe attempts at start-up (about 45 s in all) before a service gives up: on a loaded
+ * machine a just-created topic was seen unknown to the broker for longer than 10 s.
+ */
+const SUBSCRIBE_ATTEMPTS = 20;
 
 export const DEFAULT_CONSUMER_RELIABILITY: ConsumerReliability = {
   maxAttempts: 5,
@@ -132,7 +135,9 @@ export class ReliableKafkaServer extends ServerKafka {
       } catch (error) {
         const unknownTopic = isKafkaErrorOfType(error, 'UNKNOWN_TOPIC_OR_PARTITION');
         if (!unknownTopic || attempt >= SUBSCRIBE_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        const delay = Math.min(250 * attempt, 3_000);
+        this.logger.warn(`Subscribing: ${describe(error)}; trying again in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
   }
