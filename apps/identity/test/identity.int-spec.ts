@@ -33,6 +33,7 @@ interface TokenAnswer {
   body: {
     access_token?: string;
     id_token?: string;
+    refresh_token?: string;
     scope?: string;
     token_type?: string;
     expires_in?: number;
@@ -405,6 +406,35 @@ describe('identity', () => {
 
       const right = await exchange(code, verifier);
       expect(right.status).toBe(200);
+    });
+
+    it('renews the access token with a refresh token that rotates: the used one is refused after', async () => {
+      const { code, verifier } = await signInFor(CUSTOMER);
+      const first = await exchange(code, verifier);
+      expect(first.status).toBe(200);
+      expect(first.body.refresh_token).toEqual(expect.any(String));
+
+      const refresh = (token: string) =>
+        requestToken(identity, {
+          grant_type: 'refresh_token',
+          client_id: 'dashboard',
+          refresh_token: token,
+        });
+      const renewed = await refresh(first.body.refresh_token!);
+      expect(renewed.status).toBe(200);
+      expect(renewed.body.refresh_token).toEqual(expect.any(String));
+      expect(renewed.body.refresh_token).not.toBe(first.body.refresh_token);
+      const caller = await verifyAsTheApi(renewed.body.access_token, identity);
+      expect(caller).toMatchObject({
+        subject: DEMO_USERS.customer.id,
+        accountId: DEMO_ACCOUNTS.active.accountId,
+        scopes: ['customer'],
+      });
+
+      // Rotation: a refresh token stolen after its use is worth nothing.
+      const replayed = await refresh(first.body.refresh_token!);
+      expect(replayed.status).toBe(400);
+      expect(replayed.body.error).toBe('invalid_grant');
     });
 
     it('refuses an authorization request without PKCE, back at the redirect URI', async () => {

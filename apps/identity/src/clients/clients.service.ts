@@ -3,7 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { hashSecret } from '../common/secret-hash';
 import { OAuthClient } from './oauth-client.entity';
-import { DASHBOARD_CLIENT_ID, DASHBOARD_SCOPE, DEMO_API_CLIENTS } from './registered-clients';
+import {
+  DASHBOARD_CLIENT_ID,
+  DASHBOARD_GRANT_TYPES,
+  DASHBOARD_SCOPE,
+  DEMO_API_CLIENTS,
+} from './registered-clients';
 
 /** A client as oidc-provider reads it (RFC 7591 metadata, plus `account_id`). */
 export interface ClientMetadata {
@@ -49,7 +54,7 @@ export class ClientsService {
         clientId: DASHBOARD_CLIENT_ID,
         clientSecretHash: null,
         tokenEndpointAuthMethod: 'none',
-        grantTypes: ['authorization_code'],
+        grantTypes: DASHBOARD_GRANT_TYPES,
         redirectUris,
         scope: DASHBOARD_SCOPE,
         accountId: null,

@@ -4,6 +4,11 @@ import { DEMO_ACCOUNTS, DEMO_CLIENTS } from '@drone-delivery/contracts';
 export const DASHBOARD_CLIENT_ID = 'dashboard';
 /** It signs people in (`openid email`) and asks for whichever API scope the person has. */
 export const DASHBOARD_SCOPE = 'openid email customer operator';
+/**
+ * Codes, and refresh tokens to renew its short access tokens without taking the page away
+ * (rotated at each use, as a public client's must be: oidc-provider's default).
+ */
+export const DASHBOARD_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
 export interface DemoApiClient {
   clientId: string;

@@ -32,6 +32,7 @@ declare module 'oidc-provider' {
     redirectUris: string[];
     scope?: string;
     compareClientSecret(actual: string): boolean | Promise<boolean>;
+    grantTypeAllowed(grantType: string): boolean;
   }
 
   export interface OIDCContext {
@@ -121,6 +122,11 @@ declare module 'oidc-provider' {
     interactions?: { url?: (ctx: KoaContextWithOIDC, interaction: { uid: string }) => string };
     jwks?: { keys: object[] };
     pkce?: { required?: (ctx: KoaContextWithOIDC, client: Client) => boolean };
+    issueRefreshToken?: (
+      ctx: KoaContextWithOIDC,
+      client: Client,
+      code: unknown,
+    ) => Promise<boolean>;
     responseTypes?: string[];
     renderError?: (ctx: KoaContextWithOIDC, out: ErrorOut, error: Error) => Promise<void>;
     scopes?: string[];

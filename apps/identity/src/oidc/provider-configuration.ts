@@ -106,6 +106,10 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
     },
     // PKCE (S256) on every authorization code, public client or not.
     pkce: { required: () => true },
+    // A client allowed the refresh_token grant (the dashboard) gets one with its code, without
+    // asking for `offline_access`: it renews access tokens while the person uses the page, for
+    // the session's length at most. Public clients' refresh tokens rotate at each use.
+    issueRefreshToken: (_ctx, client) => Promise.resolve(client.grantTypeAllowed('refresh_token')),
     // A browser app on another origin may call the token endpoint for its own redirect origins.
     clientBasedCORS: (_ctx, origin, client) =>
       client.clientAuthMethod === 'none' &&
@@ -127,6 +131,7 @@ export function providerConfiguration(deps: ProviderDependencies): Configuration
       IdToken: HOUR,
       Interaction: 10 * MINUTE,
       Session: 8 * HOUR,
+      RefreshToken: 8 * HOUR,
       Grant: 14 * 24 * HOUR,
     },
   };
