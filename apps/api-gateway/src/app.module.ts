@@ -5,6 +5,7 @@ import { postgresOptions } from '@drone-delivery/persistence';
 import { API_GATEWAY_SERVICE } from './api-gateway.service';
 import { type ApiGatewayConfig } from './config/api-gateway.config';
 import { API_GATEWAY_CONFIG } from './config/api-gateway.config.token';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DocsModule } from './docs/docs.module';
 import { EdgeModule } from './edge/edge.module';
 import { StreamModule } from './stream/stream.module';
@@ -60,6 +61,7 @@ export class AppModule {
         EdgeModule,
         DocsModule,
         StreamModule,
+        DashboardModule,
       ],
     };
   }

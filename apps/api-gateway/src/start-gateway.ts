@@ -21,6 +21,7 @@ import { FLEET_SNAPSHOT_REPLIES_CONSUMER } from './fleet/fleet.constants';
 import { STREAM_CONSUMERS } from './stream/stream.constants';
 import { StreamServer } from './stream/stream.module';
 import { type ApiGatewayConfig } from './config/api-gateway.config';
+import { DashboardSite } from './dashboard/dashboard-site';
 import { PublicDocs } from './docs/public-docs';
 import { EdgeRoutes } from './edge/edge.routes';
 import { mergePublicDocuments } from './docs/openapi-merge';
@@ -30,7 +31,8 @@ import { mergePublicDocuments } from './docs/openapi-merge';
  * stream to the services), and /docs serves the merged public API instead of the gateway's own
  * (empty) one. Order matters, as Express tries handlers in the order they were added: the docs
  * go before the service defaults (whose /docs they replace), the edge routes after them (so
- * metrics and correlation ids cover every forwarded call), and both before Nest's own routes.
+ * metrics and correlation ids cover every forwarded call), the dashboard's files last of the
+ * gateway's own (they must never shadow a route), and all before Nest's own routes.
  */
 export async function startGateway(
   module: ReturnType<typeof AppModule.register>,
@@ -58,6 +60,7 @@ export async function startGateway(
   });
   applyServiceDefaults(app, options);
   edge.mount(app);
+  app.get(DashboardSite).mount(app);
   app.get(StreamServer).attach(app.getHttpServer());
   await runMigrations(app.get(DataSource));
   await connectGatewayConsumers(app, config);

@@ -20,7 +20,10 @@ export interface ReceivedRequest {
 export interface ScriptedAnswer {
   status: number;
   headers?: Record<string, string>;
+  /** Sent as JSON... */
   body?: unknown;
+  /** ...or as it is (text/plain unless headers say otherwise), e.g. a /metrics page. */
+  text?: string;
 }
 
 export type Answer = ScriptedAnswer | 'hang';
@@ -29,6 +32,7 @@ export class FakeService {
   private server?: Server;
   private port: number;
   private answer?: Answer;
+  private readonly answersByPath = new Map<string, Answer>();
 
   constructor(
     readonly name: string,
@@ -53,8 +57,14 @@ export class FakeService {
     this.answer = answer;
   }
 
+  /** From now on, answer calls to `path` (exactly, query included) with `answer`. */
+  answerPathWith(path: string, answer: Answer): void {
+    this.answersByPath.set(path, answer);
+  }
+
   reset(): void {
     this.answer = undefined;
+    this.answersByPath.clear();
   }
 
   async start(): Promise<void> {
@@ -75,11 +85,17 @@ export class FakeService {
           headers: request.headers,
           body,
         });
-        const answer = this.answer ?? {
-          status: 200,
-          body: { service: this.name, method: request.method, url: request.url },
-        };
+        const answer = this.answersByPath.get(request.url ?? '/') ??
+          this.answer ?? {
+            status: 200,
+            body: { service: this.name, method: request.method, url: request.url },
+          };
         if (answer === 'hang') return; // never answers; closed by stop()
+        if (answer.text !== undefined) {
+          response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+          response.end(answer.text);
+          return;
+        }
         const json = answer.body === undefined ? '' : JSON.stringify(answer.body);
         response.writeHead(answer.status, {
           ...(json && { 'content-type': 'application/json' }),

@@ -426,6 +426,11 @@ describe('api-gateway routing', () => {
         '/api/v1/deliveries/{deliveryId}',
         '/api/v1/delivery-history',
         '/api/v1/delivery-requests/{requestId}',
+        // The gateway's own.
+        '/api/v1/operations/dead-letters/{topic}',
+        '/api/v1/operations/dead-letters/{topic}/redrive',
+        '/api/v1/operations/messaging',
+        '/api/v1/operations/services',
       ]);
       expect(answer.body.components.securitySchemes).toEqual({
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },

@@ -12,6 +12,7 @@ import { Drone } from './fleet/drone.entity';
 import { FleetModule } from './fleet/fleet.module';
 import { FleetSnapshotModule } from './fleet-snapshot/fleet-snapshot.module';
 import { FlightModule } from './flight/flight.module';
+import { ServiceAreaModule } from './service-area/service-area.module';
 import { DRONE_MANAGEMENT_MIGRATIONS } from './migrations';
 
 /** Configuration and service tokens, visible to every feature module. */
@@ -51,6 +52,7 @@ export class AppModule {
         AssignmentsModule,
         FlightModule,
         FleetSnapshotModule,
+        ServiceAreaModule.register(config),
       ],
     };
   }

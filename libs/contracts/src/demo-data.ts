@@ -15,5 +15,26 @@ export const DEMO_CLIENTS = {
   operator: { clientId: 'operator-console', clientSecret: 'operator-console-demo-secret' },
 } as const;
 
+/**
+ * The people of the demo, seeded by identity (IDENTITY_DEMO_SEED): a customer of Contoso
+ * Pharmacy and an operator, who sign in to the dashboard. Demo passwords, published on purpose.
+ */
+export const DEMO_PEOPLE = {
+  customer: {
+    id: '7b1c2d3e-4f50-4a61-8b72-c3d4e5f60001',
+    email: 'customer@contoso.example',
+    password: 'contoso-demo',
+    scope: 'customer',
+    accountId: DEMO_ACCOUNTS.active.accountId,
+  },
+  operator: {
+    id: '7b1c2d3e-4f50-4a61-8b72-c3d4e5f60002',
+    email: 'operator@drone-delivery.example',
+    password: 'operator-demo',
+    scope: 'operator',
+    accountId: null,
+  },
+} as const;
+
 /** Default service area: Seattle, 25 km around its centre. */
 export const DEFAULT_SERVICE_AREA = { center: { lat: 47.6062, lng: -122.3321 }, radiusKm: 25 };

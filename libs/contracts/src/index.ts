@@ -1,4 +1,4 @@
-export { DEFAULT_SERVICE_AREA, DEMO_ACCOUNTS, DEMO_CLIENTS } from './demo-data';
+export { DEFAULT_SERVICE_AREA, DEMO_ACCOUNTS, DEMO_CLIENTS, DEMO_PEOPLE } from './demo-data';
 export { destinationPoint, EARTH_RADIUS_KM, type GeoPoint, haversineKm } from './geo';
 export * from './internal-api/accounts';
 export * from './internal-api/assignments';
@@ -72,3 +72,5 @@ export {
   type DocumentedChannel,
 } from './asyncapi/asyncapi-document';
 export { SCHEDULER_SERVICE } from './services';
+export { type ServiceAreaView } from './public-api/service-area';
+export * from './public-api/operations';

@@ -10,9 +10,18 @@ export { InvalidMessageError } from './consumer/invalid-message.error';
 export { parseMessage } from './consumer/parse-message';
 export {
   redriveDeadLetters,
+  redriveGroupId,
   type RedriveOptions,
   type RedriveResult,
 } from './consumer/redrive-dead-letters';
+export {
+  deadLetterBacklogs,
+  readDeadLetters,
+  type DeadLetterBacklog,
+  type DeadLetterInspectionOptions,
+  type DeadLetterRecord,
+  type ReadDeadLettersOptions,
+} from './consumer/dead-letter-inspection';
 export {
   DEFAULT_CONSUMER_RELIABILITY,
   ReliableKafkaServer,

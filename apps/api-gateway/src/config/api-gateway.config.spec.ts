@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { TOPICS } from '@drone-delivery/contracts';
 import { loadApiGatewayConfig } from './api-gateway.config';
 
 const REQUIRED = {
@@ -39,5 +42,30 @@ describe('the gateway TLS settings', () => {
     ],
   ])('refuse %j', (env, message) => {
     expect(() => loadApiGatewayConfig({ ...REQUIRED, ...env })).toThrow(message);
+  });
+});
+
+describe('the dashboard and operations settings', () => {
+  it("default to the workspace's dashboard build and every topic of the system", () => {
+    const config = loadApiGatewayConfig(REQUIRED);
+
+    const workspace = path.resolve(__dirname, '../../../..');
+    expect(existsSync(path.join(workspace, 'nx.json'))).toBe(true);
+    expect(config.DASHBOARD_DIR).toBe(path.join(workspace, 'dist', 'apps', 'dashboard'));
+    expect(config.DEAD_LETTER_SOURCE_TOPICS).toEqual(Object.values(TOPICS).map((t) => t.name));
+    expect(config.DRONE_MANAGEMENT_URL).toBe('http://drone-management:3004');
+  });
+
+  it('read a list of topics, and refuse what is not a topic name', () => {
+    expect(
+      loadApiGatewayConfig({ ...REQUIRED, DEAD_LETTER_SOURCE_TOPICS: ' a.v1, b-2 ,' })
+        .DEAD_LETTER_SOURCE_TOPICS,
+    ).toEqual(['a.v1', 'b-2']);
+    expect(() =>
+      loadApiGatewayConfig({ ...REQUIRED, DEAD_LETTER_SOURCE_TOPICS: 'a.v1,no spaces' }),
+    ).toThrow('each topic must be a Kafka topic name');
+    expect(() => loadApiGatewayConfig({ ...REQUIRED, DEAD_LETTER_SOURCE_TOPICS: ',' })).toThrow(
+      'DEAD_LETTER_SOURCE_TOPICS',
+    );
   });
 });

@@ -1,6 +1,20 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
+import { TOPICS } from '@drone-delivery/contracts';
 import {
   KafkaBrokerList,
   loadEnvironment,
@@ -38,6 +52,15 @@ export class ApiGatewayConfig extends ServiceConfig {
   @IsUrl(SERVICE_URL) DELIVERY_URL!: string;
   @IsUrl(SERVICE_URL) DELIVERY_HISTORY_URL!: string;
   @IsUrl(SERVICE_URL) IDENTITY_URL!: string;
+  /**
+   * drone-management answers GET /api/v1/service-area; it and the two services no public call
+   * reaches (accounts, package) are also asked for their health on the operators' page. Defaults:
+   * their names in docker-compose.yml, so a stack started without them still runs, and a name
+   * that does not resolve shows as unreachable.
+   */
+  @IsUrl(SERVICE_URL) DRONE_MANAGEMENT_URL: string = 'http://drone-management:3004';
+  @IsUrl(SERVICE_URL) ACCOUNTS_URL: string = 'http://accounts:3002';
+  @IsUrl(SERVICE_URL) PACKAGE_URL: string = 'http://package:3003';
 
   /** A forwarded call that sends nothing back for this long is given up: 504. */
   @Type(() => Number) @IsInt() @Min(1) DOWNSTREAM_TIMEOUT_MS: number = 10_000;
@@ -101,7 +124,47 @@ export class ApiGatewayConfig extends ServiceConfig {
   /** How long the merged OpenAPI document is reused before the services are asked again. */
   @Type(() => Number) @IsInt() @Min(0) DOCS_CACHE_MS: number = 10_000;
 
+  /**
+   * The dashboard's built files (`npm run build:dashboard`), served at `/`. Default: the
+   * workspace's dist/apps/dashboard. A directory that does not exist is no error at start-up:
+   * the API works without the dashboard, and `/` says how to build it.
+   */
+  @IsString() @MinLength(1) DASHBOARD_DIR: string = defaultDashboardDir();
+
+  /**
+   * The topics whose dead letters (`<topic>.dlq`) operators see and redrive through
+   * /api/v1/operations, comma-separated. Default: every topic of the system.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((topic) => topic.trim())
+          .filter((topic) => topic.length > 0)
+      : value,
+  )
+  @IsArray()
+  @ArrayNotEmpty()
+  @Matches(/^[\w.-]{1,200}$/, { each: true, message: 'each topic must be a Kafka topic name' })
+  DEAD_LETTER_SOURCE_TOPICS: string[] = Object.values(TOPICS).map((topic) => topic.name);
+
+  /** Time allowed to each service's /health/ready and /metrics on the operators' page. */
+  @Type(() => Number) @IsInt() @Min(50) @Max(30_000) OPERATIONS_PROBE_TIMEOUT_MS: number = 2_000;
+
   @IsOptional() @IsString() NODE_ENV?: string;
+}
+
+/**
+ * `<workspace>/dist/apps/dashboard`: the workspace is the nearest folder above this file with a
+ * package.json, which finds it from the sources (apps/api-gateway/src/config) and from the
+ * build (dist/apps/api-gateway/src/config, /app in the image) alike.
+ */
+function defaultDashboardDir(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+  }
+  return path.join(dir, 'dist', 'apps', 'dashboard');
 }
 
 export function loadApiGatewayConfig(env: NodeJS.ProcessEnv = process.env): ApiGatewayConfig {

@@ -5,6 +5,7 @@ import { API_GATEWAY_CONFIG } from '../config/api-gateway.config.token';
 import { DOCUMENTED_SERVICES, type PublicService } from '../routing/public-routes';
 import { ServiceAddresses } from '../routing/service-addresses';
 import { serviceUrls } from '../routing/service-urls';
+import { OPERATIONS_OPENAPI } from '../operations/operations.openapi';
 import { mergePublicDocuments, type ServiceDocument } from './openapi-merge';
 
 /** Where every service built with the service defaults serves its OpenAPI document. */
@@ -40,7 +41,11 @@ export class PublicDocs {
     const documents = await Promise.all(
       DOCUMENTED_SERVICES.map((service) => this.fetchDocument(service)),
     );
-    const document = mergePublicDocuments(documents);
+    // The gateway's own routes first: a service's schema of the same name is then renamed.
+    const document = mergePublicDocuments([
+      { service: 'api-gateway', document: OPERATIONS_OPENAPI },
+      ...documents,
+    ]);
     // Only a complete document is kept: a service that was down is asked again next time.
     if (documents.every((entry) => entry.document !== null)) {
       this.cached = { document, builtAt: Date.now() };

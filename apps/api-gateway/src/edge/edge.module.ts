@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { FleetModule } from '../fleet/fleet.module';
+import { OperationsModule } from '../operations/operations.module';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { RoutingModule } from '../routing/routing.module';
 import { EdgeAuthentication } from './edge-authentication';
@@ -7,7 +8,7 @@ import { EdgeRoutes } from './edge.routes';
 
 /** The public entry: token check, rate limits, then forwarding. */
 @Module({
-  imports: [RateLimitsModule, RoutingModule, FleetModule],
+  imports: [RateLimitsModule, RoutingModule, FleetModule, OperationsModule],
   providers: [EdgeAuthentication, EdgeRoutes],
   exports: [EdgeRoutes],
 })

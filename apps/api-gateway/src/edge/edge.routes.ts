@@ -13,9 +13,16 @@ import {
   type PublicRoute,
 } from '../routing/public-routes';
 import { FleetSnapshotGatherer } from '../fleet/fleet-snapshot.gatherer';
+import { OPERATIONS_PATHS } from '../operations/operations.openapi';
+import { OperationsService } from '../operations/operations.service';
 import { EdgeAuthentication } from './edge-authentication';
 
 const FLEET_PATH = '/api/v1/fleet';
+
+/** What Express' router adds: the route's parameters, decoded. */
+interface RoutedRequest extends ForwardedRequest {
+  params: Record<string, string>;
+}
 
 type Next = (error?: unknown) => void;
 type Handler = (request: ForwardedRequest, response: ServerResponse, next: Next) => Promise<void>;
@@ -45,6 +52,7 @@ export class EdgeRoutes {
     private readonly rateLimiter: RateLimiter,
     private readonly proxy: DownstreamProxy,
     private readonly fleet: FleetSnapshotGatherer,
+    private readonly operations: OperationsService,
   ) {}
 
   mount(app: NestExpressApplication): void {
@@ -57,6 +65,7 @@ export class EdgeRoutes {
     http.all(FLEET_PATH, (request: ForwardedRequest, response: ServerResponse) =>
       this.methodNotAllowed(['GET'], request, response),
     );
+    this.mountOperations(app);
     for (const route of PUBLIC_ROUTES) {
       const handler = express((request, response, next) =>
         this.forwardPublic(route, request, response, next),
@@ -117,11 +126,67 @@ export class EdgeRoutes {
     await this.proxy.forward(route.service, request, response, next);
   }
 
+  /**
+   * The operators' views, the gateway's own answers like the fleet's: reads under the read
+   * limits, the redrive (a change) under the write limits.
+   */
+  private mountOperations(app: NestExpressApplication): void {
+    const http = app.getHttpAdapter();
+    const routes: [string, 'GET' | 'POST', (request: RoutedRequest) => Promise<unknown>][] = [
+      [OPERATIONS_PATHS.services, 'GET', () => this.operations.services()],
+      [OPERATIONS_PATHS.messaging, 'GET', () => this.operations.messaging()],
+      [
+        OPERATIONS_PATHS.deadLetters,
+        'GET',
+        (request) =>
+          this.operations.deadLetterPage(
+            request.params.topic,
+            new URL(request.url ?? '/', 'http://gateway').searchParams.get('limit'),
+          ),
+      ],
+      [
+        OPERATIONS_PATHS.redrive,
+        'POST',
+        (request) => this.operations.redrive(request.params.topic),
+      ],
+    ];
+    for (const [path, method, answer] of routes) {
+      const handler = express(async (request, response) => {
+        await this.admitOperator(
+          request,
+          response,
+          isWrite(method),
+          'Only operators may use the operations routes.',
+        );
+        respondJson(response, await answer(request as RoutedRequest));
+      });
+      if (method === 'GET') http.get(path, handler);
+      else http.post(path, handler);
+      http.all(path, (request: ForwardedRequest, response: ServerResponse) =>
+        this.methodNotAllowed([method], request, response),
+      );
+    }
+  }
+
   /** `GET /api/v1/fleet`, operators only: what every drone-management instance flies. */
   private async fleetSnapshot(request: ForwardedRequest, response: ServerResponse): Promise<void> {
+    await this.admitOperator(request, response, false, 'Only operators may see the whole fleet.');
+    respondJson(response, await this.fleet.gather(currentCorrelationId()));
+  }
+
+  /** Token, rate limits, then the operator scope: 401, 429 or 403 problems otherwise. */
+  private async admitOperator(
+    request: ForwardedRequest,
+    response: ServerResponse,
+    write: boolean,
+    forbidden: string,
+  ): Promise<void> {
     const authentication = await this.authentication.authenticate(request.headers.authorization);
     const caller = 'caller' in authentication ? authentication.caller : undefined;
-    await this.rateLimiter.admit({ clientIp: clientIp(request), caller, write: false }, response);
+    await this.rateLimiter.admit(
+      { clientIp: clientIp(request), caller, write: caller !== undefined && write },
+      response,
+    );
     if ('rejection' in authentication) {
       throw this.authentication.rejectionOf(authentication.rejection, response);
     }
@@ -130,12 +195,9 @@ export class EdgeRoutes {
         type: 'about:blank',
         title: 'Forbidden',
         status: HttpStatus.FORBIDDEN,
-        detail: 'Only operators may see the whole fleet.',
+        detail: forbidden,
       });
     }
-    const snapshot = await this.fleet.gather(currentCorrelationId());
-    response.writeHead(HttpStatus.OK, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(snapshot));
   }
 
   private async forwardToIdentity(
@@ -176,6 +238,12 @@ export class EdgeRoutes {
   }
 }
 
-function clientIp(request: ForwardedRequest): string {
+function respondJson(response: ServerResponse, body: unknown): void {
+  response.writeHead(HttpStatus.OK, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+/** The client's address, as Express sees it after TRUST_PROXY_HOPS: what IP limits count. */
+export function clientIp(request: ForwardedRequest): string {
   return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 }

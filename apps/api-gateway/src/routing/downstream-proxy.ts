@@ -65,6 +65,7 @@ export class DownstreamProxy implements OnApplicationShutdown {
       scheduler: proxyOf('scheduler'),
       delivery: proxyOf('delivery'),
       'delivery-history': proxyOf('delivery-history'),
+      'drone-management': proxyOf('drone-management'),
       identity: proxyOf('identity'),
     };
   }

@@ -1,5 +1,6 @@
 /** The services the gateway forwards to. */
-export type PublicService = 'scheduler' | 'delivery' | 'delivery-history' | 'identity';
+export type PublicService =
+  'scheduler' | 'delivery' | 'delivery-history' | 'drone-management' | 'identity';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -28,6 +29,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   },
   { method: 'GET', path: '/api/v1/deliveries/:deliveryId/history', service: 'delivery-history' },
   { method: 'GET', path: '/api/v1/delivery-history', service: 'delivery-history' },
+  { method: 'GET', path: '/api/v1/service-area', service: 'drone-management' },
 ];
 
 /** The issuer's own paths, forwarded as they are and without a token: they hand tokens out. */
@@ -38,6 +40,7 @@ export const DOCUMENTED_SERVICES: readonly PublicService[] = [
   'scheduler',
   'delivery',
   'delivery-history',
+  'drone-management',
 ];
 
 /** Calls that change something: limited by their own, stricter, bucket. */

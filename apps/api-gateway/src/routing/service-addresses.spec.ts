@@ -76,4 +76,16 @@ describe('ServiceAddresses', () => {
     );
     expect(asked).toEqual(['delivery']);
   });
+
+  it('lists every instance of a service, sharing the cached lookup', async () => {
+    const { addresses, asked } = withResolver([['10.0.0.2', '10.0.0.1']]);
+
+    const urls = await addresses.allUrls('http://delivery:3005');
+    expect(urls.map(String)).toEqual(['http://10.0.0.1:3005/', 'http://10.0.0.2:3005/']);
+    expect(String(await addresses.nextUrl('http://delivery:3005'))).toBe('http://10.0.0.1:3005/');
+    expect(asked).toEqual(['delivery']);
+    expect((await addresses.allUrls('http://127.0.0.1:9')).map(String)).toEqual([
+      'http://127.0.0.1:9/',
+    ]);
+  });
 });

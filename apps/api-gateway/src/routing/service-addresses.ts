@@ -59,6 +59,19 @@ export class ServiceAddresses {
     return address;
   }
 
+  /** Every instance of a service: `baseUrl` once per address its name resolves to. */
+  async allUrls(baseUrl: string): Promise<URL[]> {
+    const url = new URL(baseUrl);
+    const addresses = isIP(url.hostname)
+      ? [url.hostname]
+      : (await this.current(url.hostname)).addresses;
+    return addresses.map((address) => {
+      const instance = new URL(baseUrl);
+      instance.hostname = isIP(address) === 6 ? `[${address}]` : address;
+      return instance;
+    });
+  }
+
   /** `baseUrl` with its host replaced by the next address: `http://delivery:3005` → `http://172.18.0.7:3005`. */
   async nextUrl(baseUrl: string): Promise<URL> {
     const url = new URL(baseUrl);

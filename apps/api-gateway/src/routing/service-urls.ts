@@ -7,6 +7,7 @@ export function serviceUrls(config: ApiGatewayConfig): Record<PublicService, str
     scheduler: config.SCHEDULER_URL,
     delivery: config.DELIVERY_URL,
     'delivery-history': config.DELIVERY_HISTORY_URL,
+    'drone-management': config.DRONE_MANAGEMENT_URL,
     identity: config.IDENTITY_URL,
   };
 }

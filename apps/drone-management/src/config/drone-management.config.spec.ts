@@ -50,4 +50,21 @@ describe('loadDroneManagementConfig', () => {
   ])('refuses to start when %s', (_, env, reason) => {
     expect(() => loadDroneManagementConfig({ ...REQUIRED, ...env })).toThrow(reason);
   });
+
+  it('checks access tokens only with both the issuer and its keys', () => {
+    expect(loadDroneManagementConfig(REQUIRED).AUTH_ISSUER).toBeUndefined();
+    expect(
+      loadDroneManagementConfig({
+        ...REQUIRED,
+        AUTH_ISSUER: 'http://localhost:8080/identity',
+        AUTH_JWKS_URL: 'http://identity:3008/identity/jwks',
+      }),
+    ).toMatchObject({
+      AUTH_ISSUER: 'http://localhost:8080/identity',
+      AUTH_AUDIENCE: 'api-gateway',
+    });
+    expect(() =>
+      loadDroneManagementConfig({ ...REQUIRED, AUTH_ISSUER: 'http://localhost:8080/identity' }),
+    ).toThrow('AUTH_ISSUER needs AUTH_JWKS_URL set too');
+  });
 });

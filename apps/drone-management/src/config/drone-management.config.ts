@@ -1,10 +1,23 @@
 import { hostname } from 'node:os';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsPositive, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { DEFAULT_SERVICE_AREA } from '@drone-delivery/contracts';
 import {
   KafkaBrokerList,
   loadEnvironment,
+  Needs,
   ServiceWithTokensConfig,
 } from '@drone-delivery/service-defaults';
 import { type ServiceArea } from '../geo/geo';
@@ -81,6 +94,21 @@ export class DroneManagementConfig extends ServiceWithTokensConfig {
 
   /** A drone counts as flown by this instance for this long after the last report it made. */
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000) FLOWN_DRONE_WINDOW_MS: number = 5_000;
+
+  /**
+   * How to check the access tokens of its one public route, GET /api/v1/service-area (as
+   * PublicApiConfig, but optional: the fleet's internal API works without them, and without
+   * both the route is not served). docker-compose.yml gives them to every service.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  @Needs('AUTH_JWKS_URL')
+  AUTH_ISSUER?: string;
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  @Needs('AUTH_ISSUER')
+  AUTH_JWKS_URL?: string;
+  @IsString() @MinLength(1) AUTH_AUDIENCE: string = 'api-gateway';
 
   /** Retry-After of a 409 "no drone available": roughly how long until a drone may be free. */
   @Type(() => Number) @IsInt() @Min(1) NO_DRONE_RETRY_AFTER_SECONDS: number = 30;

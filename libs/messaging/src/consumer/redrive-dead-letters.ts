@@ -1,5 +1,5 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { createIdempotentProducer } from '../kafka-producer';
 import { type KafkaTlsOption } from '../kafka-tls';
 import { DLQ_HEADERS, deadLetterTopic } from './dead-letter';
@@ -15,6 +15,12 @@ export interface RedriveOptions extends KafkaTlsOption {
   groupId?: string;
   /** Count and list, send nothing, commit nothing. */
   dryRun?: boolean;
+  /**
+   * Gives up after this long (what was sent stays committed; the next run sends the rest), so a
+   * run that cannot finish, such as one sharing its group with another run, cannot hang its
+   * caller. Default: no limit.
+   */
+  timeoutMs?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -42,24 +48,14 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
     logLevel: logLevel.WARN,
   });
   const admin = kafka.admin();
-  const groupId = options.groupId ?? `${source}-redrive`;
+  const groupId = options.groupId ?? redriveGroupId(options.topic);
   await admin.connect();
-  const [offsets, [committed]] = await Promise.all([
-    admin.fetchTopicOffsets(source),
-    // Where this group stopped last time (-1: never ran).
-    retryWhileRetriable.execute(() => admin.fetchOffsets({ groupId, topics: [source] })),
-  ]).finally(() => admin.disconnect());
-  const committedAt = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-  const ends = new Map(offsets.map((p) => [p.partition, Number(p.high)]));
-  // A partition is left to do while its next offset is below the end. The next offset is the
-  // committed one, or the low watermark when retention deleted the messages up to there: a
-  // partition emptied by retention has nothing left, whatever this group committed.
-  const remaining = new Set(
-    offsets
-      .filter((p) => Math.max(committedAt.get(p.partition) ?? -1, Number(p.low)) < Number(p.high))
-      .map((p) => p.partition),
+  const positions = await redrivePositions(admin, options.topic, groupId).finally(() =>
+    admin.disconnect(),
   );
-  const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  const ends = new Map(positions.map((p) => [p.partition, p.high]));
+  const remaining = new Set(positions.filter((p) => p.next < p.high).map((p) => p.partition));
+  const total = positions.reduce((sum, p) => sum + p.high - p.low, 0);
   say(`${source}: ${total} dead letters in all partitions; redriving what this group has not`);
   if (remaining.size === 0) return finish(0);
 
@@ -71,9 +67,16 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
   const consumer = kafka.consumer({ groupId });
   await Promise.all([producer.connect(), consumer.connect()]);
   let redriven = 0;
+  let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.subscribe({ topic: source, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(
+          () => reject(new Error(`${source}: redrive not finished within ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        );
+      }
       consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
       const finished = (partition: number) => {
         remaining.delete(partition);
@@ -118,6 +121,7 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
         .catch(reject);
     });
   } finally {
+    clearTimeout(timer);
     await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
   }
   return finish(redriven);
@@ -126,6 +130,46 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<Redri
     say(`${options.dryRun ? 'would redrive' : 'redrove'} ${count} message(s) to ${options.topic}`);
     return { redriven: count };
   }
+}
+
+/** The redrive's consumer group by default, shared by every tool that redrives `topic`. */
+export function redriveGroupId(topic: string): string {
+  return `${deadLetterTopic(topic)}-redrive`;
+}
+
+/** Where a dead-letter partition stands for a redrive group. */
+export interface RedrivePosition {
+  partition: number;
+  /** The oldest offset still kept (retention deletes below it). */
+  low: number;
+  /** The offset the next dead letter will get. */
+  high: number;
+  /** The first offset the group has not redriven: [next, high) is left to do. */
+  next: number;
+}
+
+/**
+ * Each partition of `<topic>.dlq` for `groupId`. The next offset is the committed one, or the
+ * low watermark when retention deleted the messages up to there: a partition emptied by
+ * retention has nothing left, whatever this group committed (-1: it never ran).
+ */
+export async function redrivePositions(
+  admin: Admin,
+  topic: string,
+  groupId: string,
+): Promise<RedrivePosition[]> {
+  const source = deadLetterTopic(topic);
+  const [offsets, [committed]] = await Promise.all([
+    admin.fetchTopicOffsets(source),
+    retryWhileRetriable.execute(() => admin.fetchOffsets({ groupId, topics: [source] })),
+  ]);
+  const committedAt = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+  return offsets.map((p) => ({
+    partition: p.partition,
+    low: Number(p.low),
+    high: Number(p.high),
+    next: Math.max(committedAt.get(p.partition) ?? -1, Number(p.low)),
+  }));
 }
 
 /**
