@@ -203,6 +203,26 @@ describe('drone-management flight simulator', () => {
     expect(isIncreasing(received.map(({ event }) => event.sequence))).toBe(true);
   }
 
+  it('has every drone of a fresh fleet report once before it ever flies, so the fleet shows whole', async () => {
+    const fleet = (await call<DroneView[]>('GET', '/internal/v1/drones')).body.map(
+      (drone) => drone.droneId,
+    );
+    expect(fleet).toHaveLength(3);
+    // Well before the 30 s idle interval would make them: a seeded drone owes its first report.
+    const reported = await waitFor(
+      () => {
+        const idle = new Set(
+          seen
+            .filter(({ event }) => fleet.includes(event.subject) && event.data.state === 'idle')
+            .map(({ event }) => event.subject),
+        );
+        return idle.size === fleet.length ? idle : undefined;
+      },
+      { timeoutMs: 15_000, description: 'an idle report of each drone' },
+    );
+    expect([...reported].sort()).toEqual([...fleet].sort());
+  });
+
   it('flies a delivery to the pickup, the dropoff and home, reporting every state in order', async () => {
     const pickup = destinationPoint(CENTER, 90, 5);
     const dropoff = destinationPoint(pickup, 0, 6);

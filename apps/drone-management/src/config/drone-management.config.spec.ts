@@ -25,6 +25,15 @@ describe('loadDroneManagementConfig', () => {
     });
   });
 
+  it('keeps an idle drone in its fleet snapshots between two of its idle reports', () => {
+    const idle = loadDroneManagementConfig(REQUIRED);
+    expect(idle.flownDroneWindowMs).toBeGreaterThan(idle.IDLE_TELEMETRY_INTERVAL_MS);
+    const quick = loadDroneManagementConfig({ ...REQUIRED, IDLE_TELEMETRY_INTERVAL_MS: '1000' });
+    expect(quick.flownDroneWindowMs).toBe(7_000);
+    const set = loadDroneManagementConfig({ ...REQUIRED, FLOWN_DRONE_WINDOW_MS: '2000' });
+    expect(set.flownDroneWindowMs).toBe(2_000);
+  });
+
   it('takes the simulator settings from the environment', () => {
     const config = loadDroneManagementConfig({
       ...REQUIRED,

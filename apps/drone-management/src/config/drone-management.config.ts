@@ -92,8 +92,22 @@ export class DroneManagementConfig extends ServiceWithTokensConfig {
    */
   @IsString() @Matches(/^[\w.-]{1,100}$/) INSTANCE_ID: string = `${hostname()}-${process.pid}`;
 
-  /** A drone counts as flown by this instance for this long after the last report it made. */
-  @Type(() => Number) @IsInt() @Min(100) @Max(600_000) FLOWN_DRONE_WINDOW_MS: number = 5_000;
+  /**
+   * A drone counts as flown by this instance for this long after the last report it made.
+   * Default: two idle reports and a bit (65 s), so an idle drone stays in the fleet snapshot
+   * between its reports; the operators' fleet page lists the whole fleet, not only what moved in
+   * the last seconds. Overlapping answers of two instances are settled by the newer report.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(7_200_000)
+  FLOWN_DRONE_WINDOW_MS?: number;
+
+  get flownDroneWindowMs(): number {
+    return this.FLOWN_DRONE_WINDOW_MS ?? 2 * this.IDLE_TELEMETRY_INTERVAL_MS + 5_000;
+  }
 
   /**
    * How to check the access tokens of its one public route, GET /api/v1/service-area (as

@@ -91,7 +91,9 @@ export class FlightSimulator {
   }
 
   /**
-   * Claims drones that fly, charge or owe a report, and that no other replica holds right now
+   * Claims drones that fly, charge or owe a report (a drone seeded after the migration that set
+   * `telemetry_due` has never reported: it owes its first one, or a fresh fleet would stay out
+   * of telemetry and fleet snapshots until it first flew), and that no other replica holds right now
    * (SKIP LOCKED: each replica takes the drones the others have not); drones already advanced to
    * `now` are left out, so the batches of one tick end. Locks the drone before its assignment,
    * as every writer here does.
@@ -102,7 +104,7 @@ export class FlightSimulator {
       .createQueryBuilder(Drone, 'drone')
       // One line: TypeORM maps `alias.property` to its column only where a space follows it.
       .where(
-        "(drone.flightState <> 'idle' OR drone.telemetryDue OR drone.telemetryReportedAt < :idleReportBefore) AND drone.positionedAt < :now",
+        "(drone.flightState <> 'idle' OR drone.telemetryDue OR drone.telemetryReportedAt IS NULL OR drone.telemetryReportedAt < :idleReportBefore) AND drone.positionedAt < :now",
         { now, idleReportBefore },
       )
       .orderBy('drone.id')

@@ -5,7 +5,7 @@ import { DRONE_MANAGEMENT_CONFIG } from '../config/drone-management.config.token
 
 /**
  * The drones this instance flies: the latest report of each drone its simulator advanced within
- * FLOWN_DRONE_WINDOW_MS. Any replica may advance any drone on a tick, so a drone can show up
+ * FLOWN_DRONE_WINDOW_MS (idle drones included: they report now and then). Any replica may advance any drone on a tick, so a drone can show up
  * in two instances' lists for a moment; the fleet snapshot keeps the newer report.
  */
 @Injectable()
@@ -25,7 +25,7 @@ export class FlownDrones {
 
   /** Latest reports, newest flights only; forgets drones that were not flown in the window. */
   current(now = Date.now()): FlownDrone[] {
-    const since = now - this.config.FLOWN_DRONE_WINDOW_MS;
+    const since = now - this.config.flownDroneWindowMs;
     const drones: FlownDrone[] = [];
     for (const [droneId, { report, at }] of this.latest) {
       if (at < since) this.latest.delete(droneId);
