@@ -50,7 +50,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    // .tsx: the dashboard's components (a browser app) follow the same rules and boundaries.
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       // An un-awaited promise in a test asserts nothing; in a service it loses errors.
@@ -80,6 +81,13 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'],
             },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // Browser tests drive the whole system from outside, with the test harness.
+            {
+              sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:infrastructure', 'type:testing'],
+            },
+            // The browser app (the dashboard) shares types with the services, never server code.
+            { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['type:contracts'] },
             // Shared code never reaches into a service; a service only into shared code and itself.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
@@ -88,7 +96,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: KAFKAJS_ALLOWED,
     rules: {
       'no-restricted-imports': [

@@ -9,8 +9,11 @@ import { transformFile } from '@swc/core';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'dist');
-/** Test helpers only: no service imports them at run time. */
-const EXCLUDED_PROJECTS = new Set(['libs/testing']);
+/**
+ * Test code only (no service imports it at run time), and the dashboard, a browser app that
+ * Vite bundles (`npm run build:dashboard`, run by `npm run build` after this script).
+ */
+const EXCLUDED_PROJECTS = new Set(['libs/testing', 'apps/dashboard', 'apps/dashboard-e2e']);
 const TEST_FILE = /\.(spec|int-spec|e2e-spec)\.ts$/;
 
 const { compilerOptions } = JSON.parse(
