@@ -109,6 +109,17 @@ npm run --silent simulate -- --deliveries 1 --concurrency 1 --timeout "$remainin
   --wait "$remaining" --gateway-url "http://localhost:$GATEWAY_PORT"
 say "from \`up\` to this delivery's Completed in its history: $(seconds_since_up "$(date +%s%N)") s"
 
+# The dashboard, built into the image, served by the gateway at / with its script and CSP.
+page=$(curl -fsS "http://localhost:$GATEWAY_PORT/" -H 'accept: text/html')
+script=$(echo "$page" | grep -o '/assets/[^"]*\.js' | head -n 1 || true)
+if [ -z "$script" ] || ! curl -fsS -o /dev/null "http://localhost:$GATEWAY_PORT$script"; then
+  say "the gateway does not serve the dashboard at / (page: $(echo "$page" | head -c 300))"
+  exit 1
+fi
+csp=$(curl -fsSI "http://localhost:$GATEWAY_PORT/" | grep -i '^content-security-policy:' || true)
+[ -n "$csp" ] || { say "the dashboard is served without a Content-Security-Policy"; exit 1; }
+say "the dashboard is served at http://localhost:$GATEWAY_PORT/ ($script)"
+
 # The traffic generator's first Completed, from its own log line (epoch ms timestamps).
 first_generated=$(compose logs --no-color traffic-generator 2>/dev/null |
   grep -m 1 '"delivery completed"' | grep -o '"timestamp":[0-9]*' | cut -d: -f2 || true)

@@ -61,3 +61,17 @@ export {
   type SystemWiring,
   type WholeSystem,
 } from './whole-system';
+export {
+  CHROMIUM_PATH,
+  SCREENSHOT_DIR,
+  buildDashboard,
+  launchChromium,
+  signInToDashboard,
+  screenshot,
+  seriousAccessibilityViolations,
+  type AccessibilityViolation,
+} from './browser';
+export {
+  default as startTestInfrastructure,
+  stopStartedInfrastructure as stopTestInfrastructure,
+} from './global-setup';

@@ -86,6 +86,10 @@ export function systemEnvironment(
       DELIVERY_URL: url('delivery'),
       DELIVERY_HISTORY_URL: url('delivery-history'),
       IDENTITY_URL: url('identity'),
+      // The service area, and the operators' page asks every service for its health.
+      DRONE_MANAGEMENT_URL: url('drone-management'),
+      ACCOUNTS_URL: url('accounts'),
+      PACKAGE_URL: url('package'),
     },
   };
   return perService((name) => ({
@@ -120,6 +124,8 @@ export interface WholeSystem {
   services: Record<SystemService, ServiceProcess>;
   /** The public entry: the API, the identity provider under /identity, the dashboard at /. */
   gatewayUrl: string;
+  /** Stops one service gracefully and starts it again on its port, e.g. to drop connections. */
+  restart(name: SystemService): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -147,20 +153,19 @@ export async function startWholeSystem(options: {
     await Promise.allSettled(Object.values(services).map((service) => service.stop()));
     await Promise.allSettled(Object.values(databases).map((database) => database.drop()));
   };
+  const start = async (name: SystemService) => {
+    services[name] = await startServiceProcess({
+      app: name,
+      port: ports[name],
+      // Eight services compile and start at once: give a busy machine time.
+      readyTimeoutMs: 120_000,
+      env: { ...environment[name], ...options.env?.[name] },
+    });
+  };
   const startWave = async (names: SystemService[]) => {
     // Like Promise.all, but every start settles before a failure is thrown: a service still
     // starting would otherwise be left running after stop().
-    const settled = await Promise.allSettled(
-      names.map(async (name) => {
-        services[name] = await startServiceProcess({
-          app: name,
-          port: ports[name],
-          // Eight services compile and start at once: give a busy machine time.
-          readyTimeoutMs: 120_000,
-          env: { ...environment[name], ...options.env?.[name] },
-        });
-      }),
-    );
+    const settled = await Promise.allSettled(names.map(start));
     for (const result of settled) if (result.status === 'rejected') throw result.reason;
   };
   try {
@@ -170,5 +175,9 @@ export async function startWholeSystem(options: {
     await stop();
     throw error;
   }
-  return { services, gatewayUrl: serviceUrl(ports, 'api-gateway'), stop };
+  const restart = async (name: SystemService) => {
+    await services[name].stop();
+    await start(name);
+  };
+  return { services, gatewayUrl: serviceUrl(ports, 'api-gateway'), restart, stop };
 }

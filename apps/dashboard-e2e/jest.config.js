@@ -1,0 +1,1 @@
+module.exports = require('../../jest.preset').jestProjectConfig(__dirname, 'dashboard-e2e');
