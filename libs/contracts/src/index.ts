@@ -74,3 +74,4 @@ export {
 export { SCHEDULER_SERVICE } from './services';
 export { type ServiceAreaView } from './public-api/service-area';
 export * from './public-api/operations';
+export type * from './public-api/stream-frames';

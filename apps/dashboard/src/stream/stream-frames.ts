@@ -1,6 +1,7 @@
-import { type DeliveryEventName, type GeoPoint } from '../api/api-types';
+import { type ServerFrame } from '@drone-delivery/contracts';
 
-// The live stream's frames (apps/api-gateway/src/stream/stream-frames.ts is the server's side).
+// The live stream's frames, as libs/contracts defines them for the gateway and this page (types
+// only: nothing of contracts' code reaches the bundle).
 
 export const STREAM_PATH = '/api/v1/stream';
 /** The subprotocol; the token rides as a second one, `bearer.<jwt>` (browsers set no headers). */
@@ -8,45 +9,14 @@ export const STREAM_PROTOCOL = 'drone-delivery.stream.v1';
 /** The gateway closes with this when the access token expires: renew, reconnect, resume. */
 export const CLOSE_TOKEN_EXPIRED = 4401;
 
-export interface DeliveryEventFrame {
-  type: 'delivery-event';
-  deliveryId: string;
-  eventId: string;
-  eventType: DeliveryEventName;
-  sequence: number;
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
-
-export interface PositionFrame {
-  type: 'position';
-  droneId: string;
-  deliveryId: string | null;
-  state: string;
-  location: GeoPoint;
-  batteryPercent: number;
-  reportedAt: string;
-}
-
-export interface SubscribedFrame {
-  type: 'subscribed';
-  deliveryId: string;
-  lastSequence: number;
-}
-
-export interface ErrorFrame {
-  type: 'error';
-  code: 'bad-message' | 'not-found' | 'too-many-subscriptions' | 'forbidden' | 'unavailable';
-  message: string;
-  deliveryId?: string;
-}
-
-export type ServerFrame = DeliveryEventFrame | PositionFrame | SubscribedFrame | ErrorFrame;
-
-export type ClientMessage =
-  | { type: 'subscribe'; deliveryId: string; afterSequence: number }
-  | { type: 'unsubscribe'; deliveryId: string }
-  | { type: 'watch-fleet' };
+export type {
+  ClientMessage,
+  DeliveryEventFrame,
+  ErrorFrame,
+  PositionFrame,
+  ServerFrame,
+  SubscribedFrame,
+} from '@drone-delivery/contracts';
 
 const FRAME_TYPES = new Set(['delivery-event', 'position', 'subscribed', 'error']);
 
