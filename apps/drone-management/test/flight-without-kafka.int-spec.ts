@@ -64,10 +64,19 @@ describe('drone-management flights while Kafka is down', () => {
   it('completes a delivery flight and brings the drone home, warning that telemetry waits', async () => {
     const deliveryId = uuidv7();
     const pickup = destinationPoint(CENTER, 90, 2);
-    const assigned = await call<AssignmentOrProblem>(
-      'PUT',
-      `/internal/v1/assignments/${deliveryId}`,
-      { pickup, dropoff: destinationPoint(pickup, 0, 3), packageWeightKg: 1 },
+    // Right after start the simulator's first tick holds every drone's row (each owes its first
+    // report) and assignment skips locked drones: a 409 "no drone available" with Retry-After,
+    // which the scheduler's client retries. So does this test, until the tick has committed.
+    const assigned = await waitFor(
+      async () => {
+        const answer = await call<AssignmentOrProblem>(
+          'PUT',
+          `/internal/v1/assignments/${deliveryId}`,
+          { pickup, dropoff: destinationPoint(pickup, 0, 3), packageWeightKg: 1 },
+        );
+        return answer.status === 409 ? undefined : answer;
+      },
+      { timeoutMs: 10_000, intervalMs: 200, description: 'a drone free to assign' },
     );
     expect(assigned.status).toBe(201);
 
